@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using MigrationTasks.Tests.Infrastructure;
+
+namespace MigrationTasks.Tests.EndToEnd;
+
+/// <summary>`dotnet msbuild -t:Rehearse` as users run it, in a child process.</summary>
+[TestClass]
+[DoNotParallelize]
+public sealed class RehearseTargetTests
+{
+    public TestContext TestContext { get; set; } = null!;
+
+    [TestMethod]
+    public async Task AtTheRepositoryRootItRunsExactlyOnceAndStopsItsServer()
+    {
+        var clusters = TestPaths.NewFolder("root-run");
+        var result = await MSBuildRunner.RunAsync(TestPaths.RepositoryRoot, "Rehearse",
+            new Dictionary<string, string> { ["PostgresClusterRoot"] = clusters }, cancellationToken: TestContext.CancellationToken);
+
+        Assert.IsTrue(result.Succeeded, result.Log);
+        Assert.AreEqual(1, result.Count("Staging: local cluster"), result.Log);
+        Assert.AreEqual(1, result.Count("Production: PRODUCTION_DATABASE_URL is not set"), result.Log);
+        Assert.IsEmpty(Directory.GetDirectories(clusters), "the ephemeral server was stopped and deleted");
+    }
+
+    [TestMethod]
+    public async Task ADesignTimeBuildNeverTouchesADatabase()
+    {
+        var clusters = TestPaths.NewFolder("design-time");
+        var result = await MSBuildRunner.RunAsync(TestPaths.RepositoryRoot, "Rehearse",
+            new Dictionary<string, string> { ["PostgresClusterRoot"] = clusters, ["DesignTimeBuild"] = "true" }, cancellationToken: TestContext.CancellationToken);
+
+        Assert.IsFalse(result.Succeeded, result.Log);
+        Assert.Contains("error MT0003", result.Log);
+        Assert.DoesNotContain("ephemeral", result.Log);
+        Assert.IsFalse(Directory.Exists(clusters) && Directory.GetDirectories(clusters).Length > 0);
+    }
+
+    [TestMethod]
+    public async Task BuildingTheDatabaseProjectStartsNoServer()
+    {
+        var clusters = TestPaths.NewFolder("build-only");
+        var result = await MSBuildRunner.RunAsync(Path.Combine(TestPaths.RepositoryRoot, "supabase", "trvl-social.proj"), "Build",
+            new Dictionary<string, string> { ["PostgresClusterRoot"] = clusters }, cancellationToken: TestContext.CancellationToken);
+
+        Assert.IsTrue(result.Succeeded, result.Log);
+        Assert.DoesNotContain("ephemeral", result.Log);
+        Assert.IsEmpty(Directory.GetDirectories(clusters));
+    }
+
+    [TestMethod]
+    public Task CtrlCDuringTheBuildLeavesNoServerBehind() => InterruptWhileServerRunsAsync(kill: false);
+
+    [TestMethod]
+    public Task KillingTheBuildLeavesNoServerBehind() => InterruptWhileServerRunsAsync(kill: true);
+
+    /// <summary>
+    /// Starts Rehearse with a production URL that points at a port which accepts connections and never answers,
+    /// so the build is reliably stuck with its staging server up; then interrupts it (SIGINT, as Ctrl+C) or kills it.
+    /// No server and no cluster folder may remain.
+    /// </summary>
+    private async Task InterruptWhileServerRunsAsync(bool kill)
+    {
+        using var tarpit = new TcpListener(IPAddress.Loopback, 0);
+        tarpit.Start();
+        var port = ((IPEndPoint)tarpit.LocalEndpoint).Port;
+        var clusters = TestPaths.NewFolder(kill ? "killed" : "interrupted");
+        using var interrupt = new CancellationTokenSource();
+        using var killer = CancellationTokenSource.CreateLinkedTokenSource(TestContext.CancellationToken);
+        var run = MSBuildRunner.RunAsync(TestPaths.RepositoryRoot, "Rehearse",
+            new Dictionary<string, string> { ["PostgresClusterRoot"] = clusters },
+            environment: new Dictionary<string, string?> { ["PRODUCTION_DATABASE_URL"] = $"postgres://app:pw@127.0.0.1:{port}/prod?connect_timeout=120" },
+            cancellationToken: killer.Token, interrupt: interrupt.Token);
+
+        // The task connects to production only after its staging server is up.
+        using var stuck = await tarpit.AcceptTcpClientAsync(TestContext.CancellationToken);
+        var pidFile = Directory.EnumerateFiles(clusters, "postmaster.pid", SearchOption.AllDirectories).Single();
+        var postmaster = int.Parse(File.ReadLines(pidFile).First(), CultureInfo.InvariantCulture);
+        Assert.IsTrue(Servers.LocalClusterTests.IsAlive(postmaster));
+
+        if (kill)
+        {
+            await killer.CancelAsync();
+        }
+        else
+        {
+            await interrupt.CancelAsync();
+        }
+
+        try
+        {
+            var result = await run;
+            Assert.IsFalse(result.Succeeded, result.Log);
+        }
+        catch (OperationCanceledException)
+        {
+            // expected when the build is killed
+        }
+
+        Assert.IsTrue(
+            await Servers.LocalClusterTests.EventuallyAsync(() => !Servers.LocalClusterTests.IsAlive(postmaster) && Directory.GetDirectories(clusters).Length == 0, seconds: 30),
+            $"server {postmaster} or its folder under {clusters} survived the {(kill ? "kill" : "interrupt")}");
+    }
+}
