@@ -18,14 +18,19 @@ public sealed class FreshCloneTests
     public async Task AFreshCloneBuildsItsTasksAndAReusedNodeRunsTheChangedCode()
     {
         var clone = await CloneAsync();
-        var environment = new Dictionary<string, string?> { ["MSBUILDNOINPROCNODE"] = "1" }; // build in worker nodes, which node reuse keeps alive
+        var marker = Guid.NewGuid().ToString("N");
+        var environment = new Dictionary<string, string?>
+        {
+            ["MSBUILDNOINPROCNODE"] = "1", // build in worker nodes, which node reuse keeps alive
+            ["MIGRATIONTASKS_TEST_NODE"] = marker, // so this test stops its own nodes and nobody else's
+        };
         try
         {
             var first = await MSBuildRunner.RunAsync(clone, "Rehearse", environment: environment, useTestTaskAssembly: false, nodeReuse: true, cancellationToken: TestContext.CancellationToken);
             Assert.IsTrue(first.Succeeded, first.Log);
             Assert.IsTrue(File.Exists(Path.Combine(clone, "src/MigrationTasks/bin/Debug/net10.0/MigrationTasks.dll")), "the task assembly was built on first use");
             Assert.AreEqual(1, first.Count("Staging: local cluster"), first.Log);
-            Assert.IsNotEmpty(ReusableNodes(), "a worker node stayed alive for reuse");
+            Assert.IsNotEmpty(ReusableNodes(marker), "a worker node stayed alive for reuse");
 
             var source = Path.Combine(clone, "src/MigrationTasks/RehearseMigration.cs");
             var code = await File.ReadAllTextAsync(source, TestContext.CancellationToken);
@@ -37,12 +42,22 @@ public sealed class FreshCloneTests
         }
         finally
         {
-            await Cli.Wrap("dotnet").WithArguments(["build-server", "shutdown", "--msbuild"]).WithValidation(CommandResultValidation.None)
-                .ExecuteBufferedAsync(CancellationToken.None);
+            foreach (var node in ReusableNodes(marker))
+            {
+                try
+                {
+                    System.Diagnostics.Process.GetProcessById(node).Kill();
+                }
+                catch (ArgumentException)
+                {
+                    // already gone
+                }
+            }
         }
     }
 
-    private static IReadOnlyList<int> ReusableNodes() =>
+    /// <summary>MSBuild worker nodes kept for reuse that were started by this test's builds.</summary>
+    private static IReadOnlyList<int> ReusableNodes(string marker) =>
         [.. Directory.EnumerateDirectories("/proc")
             .Select(d => int.TryParse(Path.GetFileName(d), out var pid) ? pid : 0)
             .Where(pid => pid > 0)
@@ -51,9 +66,10 @@ public sealed class FreshCloneTests
                 try
                 {
                     var cmdline = File.ReadAllText($"/proc/{pid}/cmdline");
-                    return cmdline.Contains("/nodemode:1", StringComparison.Ordinal) && cmdline.Contains("/nodeReuse:true", StringComparison.Ordinal);
+                    return cmdline.Contains("/nodemode:1", StringComparison.Ordinal) && cmdline.Contains("/nodeReuse:true", StringComparison.Ordinal)
+                        && File.ReadAllText($"/proc/{pid}/environ").Contains($"MIGRATIONTASKS_TEST_NODE={marker}", StringComparison.Ordinal);
                 }
-                catch (IOException)
+                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
                 {
                     return false;
                 }
