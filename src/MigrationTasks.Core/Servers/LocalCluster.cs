@@ -321,7 +321,7 @@ public sealed class LocalCluster : IPostgresServer
     }
 
     /// <summary>A port the OS considers free right now (the bind can still race; the caller retries).</summary>
-    internal static int FreePort()
+    public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -1,0 +1,13 @@
+namespace MigrationTasks.Benchmarks;
+
+/// <summary>One benchmark scenario: measures ours against a baseline and reports through the context.</summary>
+public interface IBenchmarkScenario
+{
+    /// <summary>The name used on the command line, for example "diff" or "backup".</summary>
+    string Name { get; }
+
+    /// <summary>What it compares, for --list.</summary>
+    string Description { get; }
+
+    Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken);
+}
