@@ -176,6 +176,12 @@ public static class DatabaseRestore
         }
 
         var arguments = RestoreArguments(target.Database, Math.Max(1, options.Jobs), listFile, Path.Combine(folder, manifest.Archive));
+        if (plan.LoadsIntoExistingTables)
+        {
+            target = target.With(b => b.Options = $"{b.Options} -c session_replication_role=replica".Trim());
+            log.Info("Loading rows into tables the target already has, with session_replication_role = replica (their triggers do not fire).");
+        }
+
         commands.Add(PostgresTool.DescribeWithConnection("pg_restore", arguments, target));
         var errors = new List<string>();
         using var progress = new ToolProgress(log, "pg_restore", null, options.ProgressInterval)

@@ -42,6 +42,15 @@ public sealed record RestorePlan
     /// <summary>Extensions the target already has (their CREATE and COMMENT are skipped).</summary>
     public required IReadOnlySet<string> ExistingExtensions { get; init; }
 
+    /// <summary>Triggers and policies on the data-only schemas' tables the target already has, as "table name" (pg_restore's tag).</summary>
+    public required IReadOnlySet<string> ExistingTriggersAndPolicies { get; init; }
+
+    /// <summary>
+    /// Rows go into tables whose triggers already exist (data-only schemas), so the load runs with
+    /// session_replication_role = replica, as the Supabase CLI's restore does: a sign-up trigger must not fire again.
+    /// </summary>
+    public bool LoadsIntoExistingTables => DataOnlySchemas.Count > 0;
+
     public bool IsEmpty => NotEmptyBecause.Count == 0;
 
     /// <summary>The archive entries to restore into this target; null when every entry applies.</summary>
@@ -74,7 +83,11 @@ public sealed record RestorePlan
 
             if (dataOnly.Contains(entry.Namespace))
             {
-                return entry.IsData && !skipped.Contains(new TableName(entry.Namespace, WithoutOwner(entry.Rest)));
+                // Rows, and the user's own triggers and policies on the service's tables (a sign-up trigger on
+                // auth.users, policies on storage.objects) when the target lacks them; the service's definitions stay.
+                return entry.IsData
+                    ? !skipped.Contains(new TableName(entry.Namespace, WithoutOwner(entry.Rest)))
+                    : entry.Description is "TRIGGER" or "POLICY" && !ExistingTriggersAndPolicies.Contains(WithoutOwner(entry.Rest));
             }
 
             return true;
@@ -150,6 +163,7 @@ public sealed record RestorePlan
         var selection = new SchemaSelection(manifest.ExcludedSchemas);
         var archiveExtensions = toc.Entries.Where(e => e.Description == "EXTENSION").Select(e => WithoutOwner(e.Rest)).ToHashSet(StringComparer.Ordinal);
         var existingExtensions = await ReadExtensionsAsync(target, cancellationToken).ConfigureAwait(false);
+        var existingTriggersAndPolicies = await ReadTriggersAndPoliciesAsync(target, dataOnly, cancellationToken).ConfigureAwait(false);
         var toCreate = manifest.Extensions
             .Where(e => archiveExtensions.Contains(e.Name) && !existingExtensions.Contains(e.Name) && !selection.Includes(e.Schema) && !remaining.Contains(e.Schema) && e.Schema != "pg_catalog")
             .Select(e => e.Schema).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
@@ -165,6 +179,7 @@ public sealed record RestorePlan
             SkippedTables = skipped,
             SchemasRemaining = remaining,
             ExistingExtensions = existingExtensions,
+            ExistingTriggersAndPolicies = existingTriggersAndPolicies,
         };
     }
 
@@ -193,6 +208,31 @@ public sealed record RestorePlan
     {
         var names = new HashSet<string>(StringComparer.Ordinal);
         await using var command = new NpgsqlCommand("SELECT extname FROM pg_catalog.pg_extension", connection);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            names.Add(reader.GetString(0));
+        }
+
+        return names;
+    }
+
+    private static async Task<HashSet<string>> ReadTriggersAndPoliciesAsync(NpgsqlConnection connection, IReadOnlyList<string> schemas, CancellationToken cancellationToken)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        if (schemas.Count == 0)
+        {
+            return names;
+        }
+
+        const string sql = """
+            SELECT c.relname || ' ' || t.tgname FROM pg_catalog.pg_trigger t JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
+            WHERE NOT t.tgisinternal AND c.relnamespace::regnamespace::text = ANY ($1)
+            UNION ALL
+            SELECT c.relname || ' ' || p.polname FROM pg_catalog.pg_policy p JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
+            WHERE c.relnamespace::regnamespace::text = ANY ($1)
+            """;
+        await using var command = new NpgsqlCommand(sql, connection) { Parameters = { new() { Value = schemas.Select(SqlQuote.Identifier).Concat(schemas).ToArray() } } };
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {

@@ -142,7 +142,8 @@ internal static class FingerprintQueries
         ];
 
         // Each line starts with its schema ("app | relation app.users ..."), so a comparison can leave schemas out.
-        return "SELECT quote_ident(schema_name) || ' | ' || coalesce(line, kind || ' <incomplete line>') FROM (\n" +
+        // Deparsed expressions span lines (policies with subqueries): one object stays one line, newlines escaped.
+        return "SELECT quote_ident(schema_name) || ' | ' || replace(replace(coalesce(line, kind || ' <incomplete line>'), E'\\r', '\\r'), E'\\n', '\\n') FROM (\n" +
             string.Join("\nUNION ALL\n", parts.Select(p => $"SELECT * FROM ({p}) AS part(kind, schema_name, line)")) + "\n) AS lines";
     }
 

@@ -104,7 +104,7 @@ public static class PostgresTool
     public static string DescribeWithConnection(string tool, IEnumerable<string> arguments, DatabaseConnection connection)
     {
         var environment = connection.LibpqEnvironment();
-        var shown = new[] { "PGHOST", "PGPORT", "PGUSER", "PGDATABASE" }
+        var shown = new[] { "PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGOPTIONS" }
             .Where(name => environment.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value))
             .Select(name => $"{name}={ShellQuote(environment[name]!)}");
         return string.Join(' ', shown.Append(Describe(tool, arguments)));

@@ -256,18 +256,23 @@ public sealed class BackupRestoreTests
     [TestMethod]
     public async Task ManagedSchemasTheTargetAlreadyHasReceiveRowsOnly()
     {
-        // As on a Supabase project: the target has its own auth schema (and auth's migration bookkeeping rows).
+        // As on a Supabase project: the target has its own auth schema, with the service's own trigger and migration bookkeeping.
         const string auth = """
             CREATE SCHEMA auth;
             CREATE TABLE auth.users (id uuid PRIMARY KEY, email text);
             CREATE TABLE auth.schema_migrations (version text PRIMARY KEY);
+            CREATE TABLE auth.audit (id uuid);
+            CREATE FUNCTION auth.audit_insert() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN INSERT INTO auth.audit VALUES (NEW.id); RETURN NEW; END $f$;
+            CREATE TRIGGER audit AFTER INSERT ON auth.users FOR EACH ROW EXECUTE FUNCTION auth.audit_insert();
             """;
         await using var source = await TestServer.CreateDatabaseAsync();
         await source.ExecuteAsync(auth + """
             INSERT INTO auth.schema_migrations VALUES ('1'), ('2');
-            INSERT INTO auth.users SELECT gen_random_uuid(), 'u' || g FROM generate_series(1, 50) g;
             CREATE TABLE public.profiles (id uuid PRIMARY KEY REFERENCES auth.users (id), bio text);
-            INSERT INTO public.profiles SELECT id, 'bio' FROM auth.users;
+            CREATE FUNCTION public.handle_new_user() RETURNS trigger LANGUAGE plpgsql AS $f$ BEGIN INSERT INTO public.profiles VALUES (NEW.id, 'new'); RETURN NEW; END $f$;
+            CREATE TRIGGER on_auth_user_created AFTER INSERT ON auth.users FOR EACH ROW EXECUTE FUNCTION public.handle_new_user();
+            CREATE POLICY "Users see themselves" ON auth.users FOR SELECT USING (true);
+            INSERT INTO auth.users SELECT gen_random_uuid(), 'u' || g FROM generate_series(1, 50) g;
             """);
         var backup = await DatabaseBackup.CreateAsync(source.Connection, BackupFixtures.Options(TestPaths.NewFolder("backups")), new RecordingLog(),
             TestContext.CancellationToken);
@@ -275,15 +280,20 @@ public sealed class BackupRestoreTests
 
         await using var target = await TestServer.CreateDatabaseAsync();
         await target.ExecuteAsync(auth + "INSERT INTO auth.schema_migrations VALUES ('target-own'); COMMENT ON TABLE auth.users IS 'the target''s own definition'");
-        var restore = await DatabaseRestore.RestoreAsync(backup.Folder, target.Connection, BackupFixtures.RestoreOptions(TestPaths.NewFolder("restore")),
-            new RecordingLog(), TestContext.CancellationToken);
+        var log = new RecordingLog();
+        var restore = await DatabaseRestore.RestoreAsync(backup.Folder, target.Connection, BackupFixtures.RestoreOptions(TestPaths.NewFolder("restore")), log,
+            TestContext.CancellationToken);
 
         Assert.IsTrue(restore.Fidelity.Passed, restore.Fidelity.FailureSummary);
         CollectionAssert.AreEqual(new[] { "auth" }, restore.Plan.DataOnlySchemas.ToArray());
         Assert.AreEqual(50L, await target.ScalarAsync<long>("select count(*) from auth.users"));
-        Assert.AreEqual(50L, await target.ScalarAsync<long>("select count(*) from public.profiles"));
+        Assert.AreEqual(50L, await target.ScalarAsync<long>("select count(*) from public.profiles"), "the sign-up trigger did not fire during the load");
+        Assert.AreEqual(50L, await target.ScalarAsync<long>("select count(*) from auth.audit"), "nor the service's own trigger (session_replication_role = replica)");
         Assert.AreEqual("target-own", await target.ScalarAsync<string>("select string_agg(version, ',') from auth.schema_migrations"), "the services' own bookkeeping is not replaced");
         Assert.AreEqual("the target's own definition", await target.ScalarAsync<string>("select obj_description('auth.users'::regclass)"));
+        Assert.AreEqual(1L, await target.ScalarAsync<long>("select count(*) from pg_trigger where tgname = 'on_auth_user_created'"), "the user's trigger on auth.users came along");
+        Assert.AreEqual(1L, await target.ScalarAsync<long>("select count(*) from pg_policy where polname = 'Users see themselves'"), "and the user's policy");
+        Assert.IsTrue(log.Lines.Any(l => l.Contains("session_replication_role = replica", StringComparison.Ordinal)), log.Text);
     }
 
     [TestMethod]
