@@ -53,7 +53,7 @@ public static class DatabaseBackup
         var snapshotId = await ScalarAsync<string>(session, "SELECT pg_catalog.pg_export_snapshot()", cancellationToken).ConfigureAwait(false);
 
         var (partial, final) = NewFolder(options.Root, options.Label, started);
-        Directory.CreateDirectory(partial);
+        CreatePrivateDirectory(partial);
         var failedFolder = final + ".failed";
         var keepPartial = false;
         try
@@ -197,8 +197,8 @@ public static class DatabaseBackup
         var tables = await TableContents.ListTablesAsync(session, selection, cancellationToken).ConfigureAwait(false);
         progress.TotalTables = tables.Count;
         var fingerprint = await SchemaFingerprint.ComputeAsync(session, selection, cancellationToken).ConfigureAwait(false);
-        var sample = TableContents.ChooseSample(tables, checksumTables).ToHashSet();
-        var measured = await TableContents.MeasureAsync([session], tables, sample, cancellationToken).ConfigureAwait(false);
+        var sample = TableContents.ChooseSample(tables, checksumTables).ToDictionary(t => t, _ => ChecksumMethod.Auto);
+        var measured = await TableContents.MeasureAsync([session], tables, sample, insideTransaction: true, cancellationToken).ConfigureAwait(false);
 
         var extensions = new List<ExtensionEntry>();
         await using (var command = new NpgsqlCommand("SELECT e.extname, n.nspname FROM pg_catalog.pg_extension e JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace ORDER BY 1", session))
@@ -279,7 +279,7 @@ public static class DatabaseBackup
     private static (string Partial, string Final) NewFolder(string root, string label, DateTimeOffset started)
     {
         var parent = Path.GetFullPath(Path.Combine(root, label));
-        Directory.CreateDirectory(parent);
+        CreatePrivateDirectory(parent);
         var stamp = started.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         for (var attempt = 1; ; attempt++)
         {
@@ -292,7 +292,20 @@ public static class DatabaseBackup
         }
     }
 
-    private static void TryDelete(string folder)
+    /// <summary>A backup holds production's data: only its owner may read it (mode 700 on Unix).</summary>
+    private static void CreatePrivateDirectory(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+        }
+        else
+        {
+            Directory.CreateDirectory(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+        private static void TryDelete(string folder)
     {
         try
         {

@@ -98,7 +98,7 @@ public static class DatabaseRestore
 
         await ClearAsync(session, plan, log, cancellationToken).ConfigureAwait(false);
 
-        var run = await PgRestoreAsync(folder, manifest, check.Toc, plan, target, clients, options, commands, log, cancellationToken).ConfigureAwait(false);
+        var (run, measured) = await PgRestoreAsync(folder, manifest, check.Toc, plan, target, clients, options, commands, log, cancellationToken).ConfigureAwait(false);
 
         log.Info("Comparing the restored database with the backup's manifest (schema fingerprint, exact row counts, checksums).");
         var expectedFingerprint = SchemaFingerprint.FromLines(
@@ -112,6 +112,7 @@ public static class DatabaseRestore
             DataOnlySchemas = plan.DataOnlySchemas,
             SkippedTables = plan.SkippedTables.ToHashSet(),
             Parallelism = Math.Max(1, options.Jobs),
+            MeasuredTables = measured,
         };
         var fidelity = await FidelityChecks.RunAsync(context, checks, cancellationToken).ConfigureAwait(false);
         foreach (var result in fidelity.Checks)
@@ -164,7 +165,7 @@ public static class DatabaseRestore
         return arguments;
     }
 
-    private static async Task<ToolRun> PgRestoreAsync(string folder, BackupManifest manifest, ArchiveToc toc, RestorePlan plan, DatabaseConnection target,
+    private static async Task<(ToolRun Run, IReadOnlyList<TableMeasurement> Measured)> PgRestoreAsync(string folder, BackupManifest manifest, ArchiveToc toc, RestorePlan plan, DatabaseConnection target,
         PostgresInstallation clients, RestoreOptions options, List<string> commands, IEngineLog log, CancellationToken cancellationToken)
     {
         string? listFile = null;
@@ -188,9 +189,14 @@ public static class DatabaseRestore
         {
             TotalTables = toc.Entries.Count(e => e.Description == "TABLE DATA"),
         };
+
+        // Tables are counted and checksummed as pg_restore finishes loading them, while it builds indexes.
+        await using var census = new RestoreCensus(manifest, toc, plan.SkippedTables.ToHashSet());
+        await census.StartAsync(target, Math.Max(1, options.Jobs), cancellationToken).ConfigureAwait(false);
         var run = await PostgresTool.ExecuteAsync(clients, "pg_restore", target, arguments, cancellationToken, onErrorLine: line =>
         {
             progress.OnLine(line);
+            census.OnLine(line);
             if (IsErrorLine(line))
             {
                 lock (errors)
@@ -210,7 +216,7 @@ public static class DatabaseRestore
         }
 
         log.Info($"pg_restore done in {run.Duration.TotalSeconds:0.0} s ({progress.TablesDone} tables loaded).");
-        return run;
+        return (run, await census.FinishAsync().ConfigureAwait(false));
     }
 
     private static bool IsErrorLine(string line) =>

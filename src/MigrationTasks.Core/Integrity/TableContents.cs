@@ -22,17 +22,38 @@ public sealed record TableMeasurement(TableName Table, long Rows, string? Checks
 /// <summary>A table found in the catalog, with the size estimate used to choose a checksum sample.</summary>
 public sealed record TableInfo(TableName Table, long EstimatedBytes);
 
+/// <summary>How a table's content checksum is computed; the method is part of the checksum text, so two are only compared when it agrees.</summary>
+public enum ChecksumMethod
+{
+    /// <summary><see cref="RowHash"/> where every column type has an extended hash function, else <see cref="RowText"/>.</summary>
+    Auto,
+
+    /// <summary><c>hash_record_extended(row, 0)</c> (PostgreSQL 14+): the type's own hash of each value (stable across servers: hash partitioning relies on it).</summary>
+    RowHash,
+
+    /// <summary><c>hashtextextended(row::text, 0)</c>: the row's text form, for tables with a column type that has no hash (json, tsvector, xml).</summary>
+    RowText,
+}
+
 /// <summary>
-/// What tables hold, computed in PostgreSQL: exact row counts (<c>count(*)</c>) and content checksums. A checksum
-/// is the row count and the sum of a 64-bit hash of each row's text form (<c>hashtextextended(row::text, 0)</c>),
-/// so row order does not matter and a changed, missing or extra row changes it. Row text depends on session
-/// settings (time zone, date style, float digits), which are fixed while measuring, so the same rows give the
-/// same checksum on another server.
+/// What tables hold, computed in PostgreSQL: exact row counts (<c>count(*)</c>) and content checksums. A checksum is
+/// the row count and the sum of a 64-bit hash of every row (<see cref="ChecksumMethod"/>), so row order does not
+/// matter and a changed, missing or extra row changes it. Row text depends on session settings (time zone, date
+/// style, float digits), which are fixed while measuring, so the same rows give the same checksum on another server.
 /// </summary>
 public static class TableContents
 {
-    /// <summary>Names the checksum so reports can say how it was computed (and never compare two different ones).</summary>
-    public const string ChecksumAlgorithm = "count+sum(hashtextextended(row::text,0))";
+    /// <summary>Names the checksum so reports can say how it was computed.</summary>
+    public const string ChecksumAlgorithm = "<method>:<count(*)>:<sum of 64-bit row hashes>; rowhash = hash_record_extended(row, 0), rowtext = hashtextextended(row::text, 0)";
+
+    /// <summary>The method a checksum text was computed with, or null when it is not a checksum.</summary>
+    public static ChecksumMethod? MethodOf(string? checksum) =>
+        checksum?.Split(':')[0] switch
+        {
+            "rowhash" => ChecksumMethod.RowHash,
+            "rowtext" => ChecksumMethod.RowText,
+            _ => null,
+        };
 
     /// <summary>
     /// The tables holding data in the covered schemas (ordinary tables, partitions and populated materialized views;
@@ -80,14 +101,16 @@ public static class TableContents
     }
 
     /// <summary>
-    /// Counts the rows of every table (and checksums those in <paramref name="checksummed"/>), spreading the tables
-    /// over <paramref name="sessions"/> (the caller's connections, left open), largest first so the sessions finish
-    /// together. A caller that needs one consistent picture gives sessions on one snapshot.
+    /// Counts the rows of every table (and checksums those in <paramref name="checksums"/>, with the method given),
+    /// spreading the tables over <paramref name="sessions"/> (the caller's connections, left open), largest first so
+    /// the sessions finish together. A caller that needs one consistent picture gives sessions on one snapshot, and
+    /// says so with <paramref name="insideTransaction"/> (a failed hash then rolls back to a savepoint).
     /// </summary>
     public static async Task<IReadOnlyList<TableMeasurement>> MeasureAsync(
         IReadOnlyList<NpgsqlConnection> sessions,
         IReadOnlyList<TableInfo> tables,
-        IReadOnlySet<TableName> checksummed,
+        IReadOnlyDictionary<TableName, ChecksumMethod> checksums,
+        bool insideTransaction,
         CancellationToken cancellationToken)
     {
         var queue = new Queue<TableInfo>(tables.OrderByDescending(t => t.EstimatedBytes));
@@ -110,7 +133,8 @@ public static class TableContents
                         }
                     }
 
-                    var measurement = await MeasureOneAsync(connection, next.Table, checksummed.Contains(next.Table), cancellationToken).ConfigureAwait(false);
+                    var method = checksums.TryGetValue(next.Table, out var m) ? m : (ChecksumMethod?)null;
+                    var measurement = await MeasureOneAsync(connection, next.Table, method, insideTransaction, cancellationToken).ConfigureAwait(false);
                     lock (gate)
                     {
                         results.Add(measurement);
@@ -128,17 +152,72 @@ public static class TableContents
         return results;
     }
 
-    /// <summary>One table's exact row count, and its checksum when <paramref name="withChecksum"/>; one scan either way.</summary>
-    public static async Task<TableMeasurement> MeasureOneAsync(NpgsqlConnection connection, TableName table, bool withChecksum, CancellationToken cancellationToken)
+    /// <summary>
+    /// One table's exact row count, and its checksum when <paramref name="checksum"/> is given; one scan. With
+    /// <see cref="ChecksumMethod.Auto"/>, a table whose columns cannot all be hashed falls back to
+    /// <see cref="ChecksumMethod.RowText"/>. The session's settings must be normalised (<see cref="MeasureAsync"/> does).
+    /// </summary>
+    public static async Task<TableMeasurement> MeasureOneAsync(NpgsqlConnection connection, TableName table, ChecksumMethod? checksum, bool insideTransaction,
+        CancellationToken cancellationToken)
     {
-        var sql = withChecksum
-            ? $"SELECT count(*), coalesce(sum(pg_catalog.hashtextextended(ROW(r.*)::text, 0)), 0)::text FROM {table.Quoted} AS r"
-            : $"SELECT count(*), NULL::text FROM {table.Quoted}";
-        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        if (checksum is null)
+        {
+            return new TableMeasurement(table, await ScalarAsync<long>(connection, $"SELECT count(*) FROM {table.Quoted}", cancellationToken).ConfigureAwait(false), null);
+        }
+
+        if (checksum == ChecksumMethod.RowText)
+        {
+            return await ChecksumAsync(connection, table, ChecksumMethod.RowText, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (insideTransaction)
+        {
+            await ExecuteAsync(connection, "SAVEPOINT mt_checksum", cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            var measured = await ChecksumAsync(connection, table, ChecksumMethod.RowHash, cancellationToken).ConfigureAwait(false);
+            if (insideTransaction)
+            {
+                await ExecuteAsync(connection, "RELEASE SAVEPOINT mt_checksum", cancellationToken).ConfigureAwait(false);
+            }
+
+            return measured;
+        }
+        catch (PostgresException exception) when (exception.SqlState == PostgresErrorCodes.UndefinedFunction && checksum == ChecksumMethod.Auto)
+        {
+            // A column type without an extended hash function (json, tsvector, xml, point): hash the row's text instead.
+            if (insideTransaction)
+            {
+                await ExecuteAsync(connection, "ROLLBACK TO SAVEPOINT mt_checksum", cancellationToken).ConfigureAwait(false);
+            }
+
+            return await ChecksumAsync(connection, table, ChecksumMethod.RowText, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<TableMeasurement> ChecksumAsync(NpgsqlConnection connection, TableName table, ChecksumMethod method, CancellationToken cancellationToken)
+    {
+        var (name, hash) = method == ChecksumMethod.RowHash
+            ? ("rowhash", "pg_catalog.hash_record_extended(ROW(r.*), 0)")
+            : ("rowtext", "pg_catalog.hashtextextended(ROW(r.*)::text, 0)");
+        await using var command = new NpgsqlCommand($"SELECT count(*), coalesce(sum({hash}), 0)::text FROM {table.Quoted} AS r", connection) { CommandTimeout = 0 };
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
         var rows = reader.GetInt64(0);
-        var checksum = reader.IsDBNull(1) ? null : string.Create(CultureInfo.InvariantCulture, $"{rows}:{reader.GetString(1)}");
-        return new TableMeasurement(table, rows, checksum);
+        return new TableMeasurement(table, rows, string.Create(CultureInfo.InvariantCulture, $"{name}:{rows}:{reader.GetString(1)}"));
+    }
+
+    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection) { CommandTimeout = 0 };
+        return (T)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -49,7 +49,8 @@ public static class BackupFixtures
             score numeric(10, 2),
             ratio double precision,
             tags text[],
-            "Mixed Case" text
+            "Mixed Case" text,
+            legacy json
         );
         ALTER TABLE app.users ADD COLUMN dropped int;
         ALTER TABLE app.users DROP COLUMN dropped;
@@ -80,10 +81,11 @@ public static class BackupFixtures
         CREATE TABLE public.events_2024 PARTITION OF public.events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01');
         CREATE TABLE public.events_2025 PARTITION OF public.events FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
 
-        INSERT INTO app.users (email, mood, created_at, profile, avatar, score, ratio, tags, "Mixed Case")
+        INSERT INTO app.users (email, mood, created_at, profile, avatar, score, ratio, tags, "Mixed Case", legacy)
         SELECT 'user' || g || '@example.com', (ARRAY['happy', 'sad', 'it''s complicated'])[1 + g % 3]::app.mood,
                timestamptz '2024-01-01 00:00:00+00' + g * interval '37 minutes', jsonb_build_object('n', g, 'nested', jsonb_build_array(g, 'x')),
-               decode(md5(g::text), 'hex'), g * 1.25, g / 7.0, ARRAY['t' || (g % 5), 'quote''s'], CASE WHEN g % 4 = 0 THEN NULL ELSE 'v' || g END
+               decode(md5(g::text), 'hex'), g * 1.25, g / 7.0, ARRAY['t' || (g % 5), 'quote''s'], CASE WHEN g % 4 = 0 THEN NULL ELSE 'v' || g END,
+               json_build_object('old', g)
         FROM generate_series(1, 400) g;
         INSERT INTO billing.invoices (user_id, amount, issued)
         SELECT 1 + g % 400, (g % 1000) / 10.0, date '2024-01-01' + g % 365 FROM generate_series(1, 1500) g;

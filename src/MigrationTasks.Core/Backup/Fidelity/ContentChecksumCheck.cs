@@ -1,5 +1,3 @@
-using MigrationTasks.Integrity;
-
 namespace MigrationTasks.Backup.Fidelity;
 
 /// <summary>
@@ -26,7 +24,7 @@ public sealed class ContentChecksumCheck : IFidelityCheck
             .ToList();
         var tables = string.Join(", ", sample.Select(t => t.Table));
         return details.Count == 0
-            ? new FidelityCheckResult(Name, true, $"equal on {sample.Count} tables ({tables}); {TableContents.ChecksumAlgorithm}", [])
+            ? new FidelityCheckResult(Name, true, $"equal on {sample.Count} tables ({tables})", [])
             : new FidelityCheckResult(Name, false, $"{details.Count} of {sample.Count} checksummed tables differ; first: {details[0]}", details);
     }
 }

@@ -36,6 +36,9 @@ public sealed class FidelityContext
 
     public int Parallelism { get; init; } = 2;
 
+    /// <summary>Tables already measured in the restored database (during the restore); the rest are measured on demand.</summary>
+    public IReadOnlyList<TableMeasurement> MeasuredTables { get; init; } = [];
+
     /// <summary>The schemas the backup covers, from the manifest.</summary>
     public SchemaSelection Selection => new(Expected.ExcludedSchemas);
 
@@ -44,19 +47,24 @@ public sealed class FidelityContext
 
     private async Task<RestoredCensus> ReadCensusAsync(CancellationToken cancellationToken)
     {
-        var expectedChecksums = Expected.Tables.Where(t => t.Checksum is not null).Select(t => t.Table).ToHashSet();
+        // The same method as at backup time, strictly: a checksum is only comparable with one computed the same way.
+        var expectedChecksums = Expected.Tables.Where(t => TableContents.MethodOf(t.Checksum) is not null)
+            .ToDictionary(t => t.Table, t => TableContents.MethodOf(t.Checksum)!.Value);
         var sessions = new List<Npgsql.NpgsqlConnection>();
         try
         {
-            for (var i = 0; i < Math.Max(1, Parallelism); i++)
+            for (var i = 0; i < (MeasuredTables.Count > 0 ? 1 : Math.Max(1, Parallelism)); i++)
             {
                 sessions.Add(await ServerInfo.OpenAsync(Target.With(b => b.Pooling = false), cancellationToken).ConfigureAwait(false));
             }
 
             var fingerprint = await SchemaFingerprint.ComputeAsync(sessions[0], Selection, cancellationToken).ConfigureAwait(false);
             var tables = await TableContents.ListTablesAsync(sessions[0], Selection, cancellationToken).ConfigureAwait(false);
-            var measured = await TableContents.MeasureAsync(sessions, tables, expectedChecksums, cancellationToken).ConfigureAwait(false);
-            return new RestoredCensus(fingerprint, measured);
+            var known = MeasuredTables.Select(t => t.Table).ToHashSet();
+            var measured = await TableContents.MeasureAsync(sessions, [.. tables.Where(t => !known.Contains(t.Table))], expectedChecksums, insideTransaction: false, cancellationToken)
+                .ConfigureAwait(false);
+            var present = tables.Select(t => t.Table).ToHashSet();
+            return new RestoredCensus(fingerprint, [.. MeasuredTables.Where(t => present.Contains(t.Table)).Concat(measured).OrderBy(t => t.Table)]);
         }
         finally
         {
