@@ -75,16 +75,16 @@ public static class DatabaseBackup
                 roles = TimedAsync(steps, "roles", () => PostgresTool.ExecuteAsync(clients, "pg_dumpall", source, rolesArguments, stop.Token, partial));
             }
 
-            var census = TimedAsync(steps, "census", () => CensusAsync(session, selection, options.ChecksumTables, progress, stop.Token));
+            var reading = TimedAsync(steps, "census", () => CensusAsync(session, selection, options.ChecksumTables, progress, stop.Token));
 
             // A failed pg_dump stops the census at once (and the other way round), so the error comes quickly.
-            var dumpRun = await FirstFailureStopsAllAsync(dump, census, stop).ConfigureAwait(false);
+            var dumpRun = await FirstFailureStopsAllAsync(dump, reading, stop).ConfigureAwait(false);
             if (!dumpRun.Succeeded)
             {
                 throw Errors.Errors.DumpFailed($"pg_dump (exit code {dumpRun.ExitCode})", dumpRun.ErrorSummary());
             }
 
-            var facts2 = await census.ConfigureAwait(false);
+            var census = await reading.ConfigureAwait(false);
             await snapshot.CommitAsync(cancellationToken).ConfigureAwait(false);
 
             RolesInfo? rolesInfo = null;
@@ -100,9 +100,9 @@ public static class DatabaseBackup
                 rolesInfo = new RolesInfo(RolesFile, script.Roles.Count, [.. script.Roles.Where(r => r.CanLogin).Select(r => r.Name)]);
             }
 
-            log.Info($"pg_dump done: {facts2.Tables.Count} tables, {facts2.Tables.Sum(t => t.Rows).ToString("N0", CultureInfo.InvariantCulture)} rows, " +
+            log.Info($"pg_dump done: {census.Tables.Count} tables, {census.Tables.Sum(t => t.Rows).ToString("N0", CultureInfo.InvariantCulture)} rows, " +
                 $"{Sizes.Describe(Sizes.Of(Path.Combine(partial, archive)))} in {dumpRun.Duration.TotalSeconds:0.0} s.");
-            await File.WriteAllTextAsync(Path.Combine(partial, FingerprintFile), string.Join('\n', facts2.Fingerprint.Lines) + "\n", cancellationToken)
+            await File.WriteAllTextAsync(Path.Combine(partial, FingerprintFile), string.Join('\n', census.Fingerprint.Lines) + "\n", cancellationToken)
                 .ConfigureAwait(false);
 
             var hashing = Stopwatch.StartNew();
@@ -123,11 +123,11 @@ public static class DatabaseBackup
                 Jobs = options.Format == BackupFormat.Directory ? options.Jobs : 1,
                 SupabaseSchemas = options.SupabaseSchemas.ToString().ToLowerInvariant(),
                 ExcludedSchemas = selection.ExcludedPatterns,
-                Schema = new SchemaInfo(facts2.Fingerprint.Hash, SchemaFingerprint.Algorithm, FingerprintFile, facts2.Fingerprint.Lines.Count),
+                Schema = new SchemaInfo(census.Fingerprint.Hash, SchemaFingerprint.Algorithm, FingerprintFile, census.Fingerprint.Lines.Count),
                 ChecksumAlgorithm = TableContents.ChecksumAlgorithm,
-                Tables = [.. facts2.Tables.Select(t => new TableEntry(t.Table.Schema, t.Table.Name, t.Rows, t.Checksum))],
-                Extensions = facts2.Extensions,
-                History = facts2.History,
+                Tables = [.. census.Tables.Select(t => new TableEntry(t.Table.Schema, t.Table.Name, t.Rows, t.Checksum))],
+                Extensions = census.Extensions,
+                History = census.History,
                 Roles = rolesInfo,
                 Files = files,
                 Commands = [.. commands, PostgresTool.Describe("pg_restore", ["--list", archive])],
@@ -159,7 +159,7 @@ public static class DatabaseBackup
             Directory.Move(partial, final);
             keepPartial = true;
             log.Info($"Backup verified ({check.Toc!.Entries.Count} archive entries, {files.Count} files, sha256 checked) in {watch.Elapsed.TotalSeconds:0.0} s: {final}");
-            return new BackupResult(final, manifest, facts2.Fingerprint);
+            return new BackupResult(final, manifest, census.Fingerprint);
         }
         catch (NpgsqlException exception)
         {
@@ -236,7 +236,7 @@ public static class DatabaseBackup
     private static async Task<ToolRun> FirstFailureStopsAllAsync(Task<ToolRun> dump, Task census, CancellationTokenSource stop)
     {
         var first = await Task.WhenAny(dump, census).ConfigureAwait(false);
-        if (first == dump && !dump.Result.Succeeded || first == census && census.IsFaulted)
+        if (!first.IsCompletedSuccessfully || first == dump && !dump.Result.Succeeded)
         {
             await stop.CancelAsync().ConfigureAwait(false);
         }

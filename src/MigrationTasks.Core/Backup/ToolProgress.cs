@@ -16,6 +16,7 @@ internal sealed class ToolProgress : IDisposable
     private readonly Timer _timer;
     private int _finishedItems;
     private int _startedTables;
+    private bool _disposed;
 
     public ToolProgress(IEngineLog log, string what, Func<long>? bytes, TimeSpan interval)
     {
@@ -44,9 +45,28 @@ internal sealed class ToolProgress : IDisposable
         }
     }
 
-    public void Dispose() => _timer.Dispose();
+    public void Dispose()
+    {
+        // After Dispose returns no report may be logged: the task may have finished, and MSBuild refuses late messages.
+        lock (_watch)
+        {
+            _disposed = true;
+            _timer.Dispose();
+        }
+    }
 
     private void Report()
+    {
+        lock (_watch)
+        {
+            if (!_disposed)
+            {
+                ReportNow();
+            }
+        }
+    }
+
+    private void ReportNow()
     {
         var tables = TotalTables > 0 ? $"{Math.Min(TablesDone, TotalTables)} of {TotalTables} tables" : $"{TablesDone} tables";
         var bytes = _bytes is null ? "" : $", {Sizes.Describe(SafeBytes())} written";

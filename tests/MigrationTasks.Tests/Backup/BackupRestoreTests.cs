@@ -73,14 +73,12 @@ public sealed class BackupRestoreTests
     {
         await using var source = await BackupFixtures.CreateRichDatabaseAsync();
         var log = new RecordingLog();
-        var backup = await DatabaseBackup.CreateAsync(source.Connection, BackupFixtures.Options(TestPaths.NewFolder("backups")) with { Format = BackupFormat.Custom },
-            log, TestContext.CancellationToken);
+        var backup = await BackUpAsync(source, o => o with { Format = BackupFormat.Custom });
         Assert.AreEqual("dump.pgdump", backup.Manifest.Archive);
         Assert.IsTrue(backup.Manifest.Commands.Any(c => c.Contains("pg_dump --format=custom --file=dump.pgdump", StringComparison.Ordinal)));
 
         await using var target = await TestServer.CreateDatabaseAsync();
-        var restore = await DatabaseRestore.RestoreAsync(backup.Folder, target.Connection, BackupFixtures.RestoreOptions(TestPaths.NewFolder("restore")), log,
-            TestContext.CancellationToken);
+        var restore = await RestoreAsync(backup, target);
         Assert.IsTrue(restore.Fidelity.Passed, restore.Fidelity.FailureSummary);
     }
 
@@ -88,8 +86,7 @@ public sealed class BackupRestoreTests
     public async Task ACorruptedDataFileIsDetectedTheBackupMarkedFailedAndNeverRestored()
     {
         await using var source = await BackupFixtures.CreateRichDatabaseAsync();
-        var backup = await DatabaseBackup.CreateAsync(source.Connection, BackupFixtures.Options(TestPaths.NewFolder("backups")), new RecordingLog(),
-            TestContext.CancellationToken);
+        var backup = await BackUpAsync(source);
         var largest = backup.Manifest.Files.Where(f => f.Path.EndsWith(".dat.gz", StringComparison.Ordinal)).MaxBy(f => f.Bytes)!;
         var path = Path.Combine(backup.Folder, largest.Path);
         var bytes = await File.ReadAllBytesAsync(path, TestContext.CancellationToken);
@@ -97,8 +94,7 @@ public sealed class BackupRestoreTests
         await File.WriteAllBytesAsync(path, bytes, TestContext.CancellationToken);
 
         await using var target = await TestServer.CreateDatabaseAsync();
-        var error = await Assert.ThrowsExactlyAsync<MigrationTasksException>(() => DatabaseRestore.RestoreAsync(backup.Folder, target.Connection,
-            BackupFixtures.RestoreOptions(TestPaths.NewFolder("restore")), new RecordingLog(), TestContext.CancellationToken));
+        var error = await Assert.ThrowsExactlyAsync<MigrationTasksException>(() => RestoreAsync(backup, target));
 
         Assert.AreEqual("MT0403", error.Code);
         Assert.Contains($"{largest.Path} has sha256", error.Message);
@@ -107,8 +103,7 @@ public sealed class BackupRestoreTests
         Assert.AreEqual("failed", marked.Status);
         Assert.AreEqual(0L, await target.ScalarAsync<long>("select count(*) from pg_namespace where nspname = 'app'"), "nothing was restored");
 
-        var again = await Assert.ThrowsExactlyAsync<MigrationTasksException>(() => DatabaseRestore.RestoreAsync(backup.Folder, target.Connection,
-            BackupFixtures.RestoreOptions(TestPaths.NewFolder("restore")), new RecordingLog(), TestContext.CancellationToken));
+        var again = await Assert.ThrowsExactlyAsync<MigrationTasksException>(() => RestoreAsync(backup, target));
         Assert.AreEqual("MT0405", again.Code, "a backup marked failed is refused from then on");
         Assert.ThrowsExactly<MigrationTasksException>(() => BackupFolder.Resolve(Path.GetDirectoryName(backup.Folder)!), "nor chosen as the newest backup");
     }
@@ -117,8 +112,7 @@ public sealed class BackupRestoreTests
     public async Task ACorruptedTableOfContentsFailsPgRestoreList()
     {
         await using var source = await BackupFixtures.CreateRichDatabaseAsync();
-        var backup = await DatabaseBackup.CreateAsync(source.Connection, BackupFixtures.Options(TestPaths.NewFolder("backups")), new RecordingLog(),
-            TestContext.CancellationToken);
+        var backup = await BackUpAsync(source);
         var toc = Path.Combine(backup.Folder, "dump", "toc.dat");
         await File.WriteAllBytesAsync(toc, [.. (await File.ReadAllBytesAsync(toc, TestContext.CancellationToken)).Take(100)], TestContext.CancellationToken);
 
@@ -133,8 +127,7 @@ public sealed class BackupRestoreTests
     public async Task FullVerificationReadsEveryDataBlockAndAnAddedFileIsAProblem()
     {
         await using var source = await BackupFixtures.CreateRichDatabaseAsync();
-        var backup = await DatabaseBackup.CreateAsync(source.Connection,
-            BackupFixtures.Options(TestPaths.NewFolder("backups")) with { Verification = BackupVerification.Full }, new RecordingLog(), TestContext.CancellationToken);
+        var backup = await BackUpAsync(source, o => o with { Verification = BackupVerification.Full });
         Assert.Contains("reading every data block", backup.Manifest.Verification!.Method);
 
         await File.WriteAllTextAsync(Path.Combine(backup.Folder, "dump", "9999.dat.gz"), "stray", TestContext.CancellationToken);
@@ -146,13 +139,11 @@ public sealed class BackupRestoreTests
     public async Task ANonEmptyTargetIsRefusedUnlessOverwriteWhichMakesItTheBackupAgain()
     {
         await using var source = await BackupFixtures.CreateRichDatabaseAsync();
-        var backup = await DatabaseBackup.CreateAsync(source.Connection, BackupFixtures.Options(TestPaths.NewFolder("backups")), new RecordingLog(),
-            TestContext.CancellationToken);
+        var backup = await BackUpAsync(source);
         await using var target = await TestServer.CreateDatabaseAsync();
         await target.ExecuteAsync("CREATE SCHEMA leftover; CREATE TABLE leftover.t (i int); CREATE TABLE public.stray (i int); CREATE FUNCTION public.f() RETURNS int LANGUAGE sql AS 'select 1'");
 
-        var error = await Assert.ThrowsExactlyAsync<MigrationTasksException>(() => DatabaseRestore.RestoreAsync(backup.Folder, target.Connection,
-            BackupFixtures.RestoreOptions(TestPaths.NewFolder("restore")), new RecordingLog(), TestContext.CancellationToken));
+        var error = await Assert.ThrowsExactlyAsync<MigrationTasksException>(() => RestoreAsync(backup, target));
         Assert.AreEqual("MT0406", error.Code);
         Assert.Contains("schemas leftover", error.Message);
         Assert.Contains("2 objects in public", error.Message);
@@ -176,8 +167,7 @@ public sealed class BackupRestoreTests
     public async Task ProductionIsRefusedWithoutItsNameAndRestoredWithIt()
     {
         await using var source = await BackupFixtures.CreateRichDatabaseAsync();
-        var backup = await DatabaseBackup.CreateAsync(source.Connection, BackupFixtures.Options(TestPaths.NewFolder("backups")), new RecordingLog(),
-            TestContext.CancellationToken);
+        var backup = await BackUpAsync(source);
         await using var production = await TestServer.CreateDatabaseAsync();
         var options = BackupFixtures.RestoreOptions(TestPaths.NewFolder("restore")) with { TargetIsProduction = true };
 
@@ -198,14 +188,12 @@ public sealed class BackupRestoreTests
     public async Task ABackupFromANewerMajorIsRefusedForAnOlderServer()
     {
         await using var source = await BackupFixtures.CreateRichDatabaseAsync();
-        var backup = await DatabaseBackup.CreateAsync(source.Connection, BackupFixtures.Options(TestPaths.NewFolder("backups")), new RecordingLog(),
-            TestContext.CancellationToken);
+        var backup = await BackUpAsync(source);
         var newer = backup.Manifest with { Source = backup.Manifest.Source with { ServerVersion = "99.1", ServerVersionNumber = 990001 } };
         newer.Write(backup.Folder);
         await using var target = await TestServer.CreateDatabaseAsync();
 
-        var error = await Assert.ThrowsExactlyAsync<MigrationTasksException>(() => DatabaseRestore.RestoreAsync(backup.Folder, target.Connection,
-            BackupFixtures.RestoreOptions(TestPaths.NewFolder("restore")), new RecordingLog(), TestContext.CancellationToken));
+        var error = await Assert.ThrowsExactlyAsync<MigrationTasksException>(() => RestoreAsync(backup, target));
         Assert.AreEqual("MT0411", error.Code);
     }
 
@@ -229,11 +217,9 @@ public sealed class BackupRestoreTests
     public async Task TheChecksFailWhenTheRestoredDatabaseDiffers()
     {
         await using var source = await BackupFixtures.CreateRichDatabaseAsync();
-        var backup = await DatabaseBackup.CreateAsync(source.Connection, BackupFixtures.Options(TestPaths.NewFolder("backups")) with { ChecksumTables = 100 },
-            new RecordingLog(), TestContext.CancellationToken);
+        var backup = await BackUpAsync(source, o => o with { ChecksumTables = 100 });
         await using var target = await TestServer.CreateDatabaseAsync();
-        await DatabaseRestore.RestoreAsync(backup.Folder, target.Connection, BackupFixtures.RestoreOptions(TestPaths.NewFolder("restore")), new RecordingLog(),
-            TestContext.CancellationToken);
+        await RestoreAsync(backup, target);
         var expected = SchemaFingerprint.FromLines(await File.ReadAllLinesAsync(Path.Combine(backup.Folder, backup.Manifest.Schema.File), TestContext.CancellationToken));
         Assert.StartsWith("rowtext:400:", backup.Manifest.Tables.Single(t => t.Name == "users").Checksum, "a json column has no hash function: the row's text is hashed");
         Assert.StartsWith("rowhash:1500:", backup.Manifest.Tables.Single(t => t.Name == "invoices").Checksum);
@@ -281,8 +267,7 @@ public sealed class BackupRestoreTests
             CREATE POLICY "Users see themselves" ON auth.users FOR SELECT USING (true);
             INSERT INTO auth.users SELECT gen_random_uuid(), 'u' || g FROM generate_series(1, 50) g;
             """);
-        var backup = await DatabaseBackup.CreateAsync(source.Connection, BackupFixtures.Options(TestPaths.NewFolder("backups")), new RecordingLog(),
-            TestContext.CancellationToken);
+        var backup = await BackUpAsync(source);
         Assert.AreEqual(50, backup.Manifest.Tables.Single(t => t.Schema == "auth" && t.Name == "users").Rows, "the CLI's mode keeps auth");
 
         await using var target = await TestServer.CreateDatabaseAsync();
@@ -343,6 +328,14 @@ public sealed class BackupRestoreTests
         Assert.DoesNotContain(password, error.ToString());
         Assert.IsEmpty(Directory.EnumerateFileSystemEntries(Path.Combine(root, "production")), "no partial backup is left");
     }
+
+    private Task<BackupResult> BackUpAsync(TestDatabase source, Func<BackupOptions, BackupOptions>? configure = null) =>
+        DatabaseBackup.CreateAsync(source.Connection, (configure ?? (o => o))(BackupFixtures.Options(TestPaths.NewFolder("backups"))), new RecordingLog(),
+            TestContext.CancellationToken);
+
+    private Task<RestoreResult> RestoreAsync(BackupResult backup, TestDatabase target) =>
+        DatabaseRestore.RestoreAsync(backup.Folder, target.Connection, BackupFixtures.RestoreOptions(TestPaths.NewFolder("restore")), new RecordingLog(),
+            TestContext.CancellationToken);
 
     private async Task<string> FingerprintAsync(TestDatabase database)
     {
