@@ -211,8 +211,17 @@ public static class DatabaseRestore
 
         if (!run.Succeeded)
         {
+            // The report says what failed too, with every error line pg_restore printed (up to 200).
+            await WriteReportAsync(Path.Combine(options.ReportDirectory, ReportFile), new
+            {
+                passed = false,
+                backup = folder,
+                target = target.Describe(),
+                commands,
+                pgRestore = new { run.ExitCode, seconds = Math.Round(run.Duration.TotalSeconds, 3), errors },
+            }, cancellationToken).ConfigureAwait(false);
             var shown = errors.Count > 0 ? string.Join(" | ", errors.Take(12)) : run.ErrorSummary();
-            throw Errors.Errors.RestoreFailed($"pg_restore (exit code {run.ExitCode})", shown);
+            throw Errors.Errors.RestoreFailed($"pg_restore (exit code {run.ExitCode})", $"{shown} (all errors: {Path.Combine(options.ReportDirectory, ReportFile)})");
         }
 
         log.Info($"pg_restore done in {run.Duration.TotalSeconds:0.0} s ({progress.TablesDone} tables loaded).");

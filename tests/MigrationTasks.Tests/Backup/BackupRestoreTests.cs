@@ -164,6 +164,29 @@ public sealed class BackupRestoreTests
     }
 
     [TestMethod]
+    public async Task APgRestoreErrorIsMT0408AndTheReportSaysSo()
+    {
+        await using var source = await BackupFixtures.CreateRichDatabaseAsync();
+        var backup = await BackUpAsync(source);
+        await using var target = await TestServer.CreateDatabaseAsync();
+        await target.ExecuteAsync("""
+            CREATE SCHEMA vault;
+            CREATE FUNCTION vault.no_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'tables are frozen here'; END $$;
+            CREATE EVENT TRIGGER no_tables ON ddl_command_start WHEN TAG IN ('CREATE TABLE') EXECUTE FUNCTION vault.no_ddl();
+            """);
+        var reports = TestPaths.NewFolder("restore");
+
+        var error = await Assert.ThrowsExactlyAsync<MigrationTasksException>(() => DatabaseRestore.RestoreAsync(backup.Folder, target.Connection,
+            BackupFixtures.RestoreOptions(reports), new RecordingLog(), TestContext.CancellationToken));
+
+        Assert.AreEqual("MT0408", error.Code);
+        Assert.Contains("tables are frozen here", error.Message);
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(reports, "restore.json"), TestContext.CancellationToken));
+        Assert.IsFalse(report.RootElement.GetProperty("passed").GetBoolean());
+        Assert.IsGreaterThan(0, report.RootElement.GetProperty("pgRestore").GetProperty("errors").GetArrayLength());
+    }
+
+    [TestMethod]
     public async Task ProductionIsRefusedWithoutItsNameAndRestoredWithIt()
     {
         await using var source = await BackupFixtures.CreateRichDatabaseAsync();
