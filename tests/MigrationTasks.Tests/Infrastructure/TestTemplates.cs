@@ -16,6 +16,9 @@ public enum TestTemplate
 
     /// <summary><see cref="Supabase"/> plus every file of <c>supabase/migrations</c>, one transaction per file: the v3 schema, no data.</summary>
     Migrated,
+
+    /// <summary>The sample production at scale 1, seed 42 (<c>supabase/sample/production.sql</c>): v1 data, applied and pending v3 migrations, drift.</summary>
+    SampleProduction,
 }
 
 /// <summary>
@@ -42,6 +45,9 @@ public static class TestTemplates
 
     /// <summary>The compatibility layer script.</summary>
     public static string LayerScript => Path.Combine(SupabaseDirectory, "sample", "supabase_layer.sql");
+
+    /// <summary>The sample production's entry script.</summary>
+    public static string ProductionScript => Path.Combine(SupabaseDirectory, "sample", "production.sql");
 
     /// <summary>The migration files in version order.</summary>
     public static IReadOnlyList<string> MigrationFiles =>
@@ -73,6 +79,7 @@ public static class TestTemplates
         {
             TestTemplate.Supabase => null,
             TestTemplate.Migrated => await NameAsync(TestTemplate.Supabase),
+            TestTemplate.SampleProduction => null,
             _ => throw new ArgumentOutOfRangeException(nameof(template)),
         };
 
@@ -86,6 +93,9 @@ public static class TestTemplates
                 break;
             case TestTemplate.Migrated:
                 await ApplyMigrationsAsync(connection, MigrationFiles);
+                break;
+            case TestTemplate.SampleProduction:
+                await PostgresTool.RunPsqlFileAsync(Binaries, connection, ProductionScript, new Dictionary<string, string> { ["scale"] = "1", ["seed"] = "42" }, CancellationToken.None);
                 break;
         }
 
