@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using MigrationTasks.Common;
 using MigrationTasks.Connections;
+using MigrationTasks.Sample;
 using MigrationTasks.Servers;
 using MigrationTasks.Sql;
 using MigrationTasks.Tools;
@@ -17,7 +19,7 @@ public enum TestTemplate
     /// <summary><see cref="Supabase"/> plus every file of <c>supabase/migrations</c>, one transaction per file: the v3 schema, no data.</summary>
     Migrated,
 
-    /// <summary>The sample production at scale 1, seed 42 (<c>supabase/sample/production.sql</c>): v1 data, applied and pending v3 migrations, drift.</summary>
+    /// <summary>The sample production at scale 1, seed 42 (<c>supabase/sample/production.sql</c> through the engine): v1 data, applied and pending v3 migrations, drift.</summary>
     SampleProduction,
 }
 
@@ -95,7 +97,7 @@ public static class TestTemplates
                 await ApplyMigrationsAsync(connection, MigrationFiles);
                 break;
             case TestTemplate.SampleProduction:
-                await PostgresTool.RunPsqlFileAsync(Binaries, connection, ProductionScript, new Dictionary<string, string> { ["scale"] = "1", ["seed"] = "42" }, CancellationToken.None);
+                await SampleProduction.BuildAsync(Binaries, connection, SupabaseDirectory, SampleProduction.DefaultScale, SampleProduction.DefaultSeed, NullEngineLog.Instance, CancellationToken.None);
                 break;
         }
 

@@ -181,6 +181,24 @@ public sealed class SampleProductionTests
     }
 
     [TestMethod]
+    public void TheSupabaseReadmeListsExactlyTheseLegacyObjectsAndEveryDrift()
+    {
+        var readme = File.ReadAllText(Path.Combine(TestTemplates.SupabaseDirectory, "README.md"));
+        var legacySection = readme[readme.IndexOf("### Legacy objects", StringComparison.Ordinal)..readme.IndexOf("### The dirt", StringComparison.Ordinal)];
+        var listed = System.Text.RegularExpressions.Regex.Matches(legacySection, @"public\.(v1_\w+)").Select(m => m.Groups[1].Value)
+            .Concat(System.Text.RegularExpressions.Regex.Matches(legacySection, @"`(v1_\w+)` on `public").Select(m => m.Groups[1].Value))
+            .ToHashSet();
+        var expected = LegacyObjects.Select(o => System.Text.RegularExpressions.Regex.Match(o, @"(v1_\w+)").Groups[1].Value).ToHashSet();
+        CollectionAssert.AreEquivalent(expected.ToList(), listed.ToList(), "the README's legacy list is the contract the cleanup is held to");
+
+        foreach (var drift in new[] { "public.profiles.instagram_handle", "public.bookings_adventure_id_idx", "public.adventures.currency", "\"Authors update their reviews\"",
+                                      "public.search_adventures(", "public.follows", "public.create_booking(uuid, daterange, integer)", "public.adventure_cards" })
+        {
+            Assert.Contains(drift, readme[readme.IndexOf("### Drift", StringComparison.Ordinal)..readme.IndexOf("### Legacy objects", StringComparison.Ordinal)]);
+        }
+    }
+
+    [TestMethod]
     public async Task TheDriftIsThere()
     {
         Assert.AreEqual(1L, await Sample.ScalarAsync<long>("select count(*) from pg_attribute where attrelid = 'public.profiles'::regclass and attname = 'instagram_handle' and not attisdropped"), "extra column");
