@@ -75,7 +75,7 @@ public static partial class DryRunScript
                     Statement(sql, Literal(BookkeepingSql.UpsertApplied, file.Version, file.Name, file.Sha256, file.Statements.Count, "<duration in ms, measured>", options.ToolVersion, resumeFrom > 0 ? "resumed" : "applied"));
                     if (plan.IsMultiPart)
                     {
-                        Statement(sql, Literal(BookkeepingSql.DeleteProgress, new[] { file.Version }));
+                        Statement(sql, Literal(BookkeepingSql.DeleteProgress, (object)new[] { file.Version }));
                     }
                 }
                 else

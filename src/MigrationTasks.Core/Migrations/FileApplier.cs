@@ -117,7 +117,7 @@ internal sealed partial class FileApplier(SqlSession session, ApplyOptions optio
                 file.Version, file.Name, file.Sha256, file.Statements.Count, watch.ElapsedMilliseconds, options.ToolVersion, resumed ? "resumed" : "applied").ConfigureAwait(false);
             if (plan.IsMultiPart)
             {
-                await session.ExecuteAsync(BookkeepingSql.DeleteProgress, cancellationToken, new[] { file.Version }).ConfigureAwait(false);
+                await session.ExecuteAsync(BookkeepingSql.DeleteProgress, cancellationToken, (object)new[] { file.Version }).ConfigureAwait(false);
             }
         }
         else
