@@ -52,6 +52,7 @@ public static partial class DryRunScript
                 if (!segment.Transactional)
                 {
                     var standalone = segment.Standalone!;
+                    Statement(sql, Literal(BookkeepingSql.UpsertProgress, file.Version, file.Sha256, index, plan.Segments.Count) + " -- progress, in autocommit");
                     sql.AppendLine(CultureInfo.InvariantCulture, $"-- NON-TRANSACTIONAL ({standalone.Class.Reason}): runs on its own, outside any transaction (line {standalone.Statement.Line})");
                     foreach (var statement in segment.Statements)
                     {

@@ -42,7 +42,11 @@ internal sealed partial class FileApplier(SqlSession session, ApplyOptions optio
         return statements;
     }
 
-    public async Task ApplyAsync(FilePlan plan, FileReport report, int resumeFrom, CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies the file from part <paramref name="resumeFrom"/>; <paramref name="resuming"/> says an earlier run recorded
+    /// progress, so the first non-transactional statement may have completed already.
+    /// </summary>
+    public async Task ApplyAsync(FilePlan plan, FileReport report, int resumeFrom, bool resuming, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         _partsDone = resumeFrom;
@@ -60,11 +64,11 @@ internal sealed partial class FileApplier(SqlSession session, ApplyOptions optio
                 {
                     if (plan.Segments[index].Transactional)
                     {
-                        await RunTransactionAsync(plan, index, watch, resumed: resumeFrom > 0, cancellationToken).ConfigureAwait(false);
+                        await RunTransactionAsync(plan, index, watch, resumed: resuming, cancellationToken).ConfigureAwait(false);
                     }
                     else
                     {
-                        await RunStandaloneAsync(plan, index, resuming: index == resumeFrom && resumeFrom > 0, cancellationToken).ConfigureAwait(false);
+                        await RunStandaloneAsync(plan, index, resuming: index == resumeFrom && resuming, cancellationToken).ConfigureAwait(false);
                     }
 
                     _partsDone = index + 1;
@@ -136,6 +140,10 @@ internal sealed partial class FileApplier(SqlSession session, ApplyOptions optio
     {
         var file = plan.File;
         var statement = plan.Segments[index].Standalone!;
+
+        // Recorded before the statement runs: if the run dies after it, the next run knows it may have completed.
+        _phase = "recording progress";
+        await RecordProgressAsync(plan, index, cancellationToken).ConfigureAwait(false);
         await StepAsync(file, MigrationStepKind.Statement, index, statement.Index, cancellationToken).ConfigureAwait(false);
         _current = statement;
         _phase = $"statement {statement.Index + 1}, outside any transaction";

@@ -134,7 +134,7 @@ public static class MigrationRunner
     {
         var file = plan.File;
         var resumeFrom = Math.Min(pending.Progress?.SegmentsDone ?? 0, plan.Segments.Count - 1);
-        if (resumeFrom > 0)
+        if (pending.Progress is not null)
         {
             report.ResumedAtPart = resumeFrom + 1;
             log.Warning(MigrationWarnings.Resuming,
@@ -143,7 +143,7 @@ public static class MigrationRunner
 
         try
         {
-            await applier.ApplyAsync(plan, report, resumeFrom, cancellationToken).ConfigureAwait(false);
+            await applier.ApplyAsync(plan, report, resumeFrom, resuming: pending.Progress is not null, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception) when (FileApplier.IsDatabaseFailure(exception) && exception is not OperationCanceledException)
         {
