@@ -6,12 +6,12 @@ public static partial class Errors
     public static MigrationTasksException InvalidMigrationName(string name) => new(
         "MT0301",
         $"'{name}' is not a safe migration name: use 1 to 100 ASCII letters, digits, '_' or '-', starting with a letter or digit.",
-        "Pick a short descriptive name such as add_booking_status (it becomes <version>_<name>.sql).");
+        "Pass a short descriptive name, e.g. -p:MigrationName=add_booking_status (the file becomes <version>_<name>.sql).");
 
     public static MigrationTasksException MigrationFileExists(string path) => new(
         "MT0302",
-        $"The migration file '{path}' already exists; NewMigration never overwrites a file.",
-        "Choose another name, or delete or rename the existing file first.",
+        $"The migration file '{path}' already exists (or has the version asked for); NewMigration never overwrites a file.",
+        "Choose another name or version, or leave MigrationVersion empty to take the current UTC time.",
         file: path);
 
     public static MigrationTasksException TemplateNotFound(string template, string available) => new(
