@@ -14,7 +14,7 @@ public sealed class GenerateMigration : MigrationTask
 
     public string? MigrationTemplate { get; set; }
 
-    /// <summary>key=value pairs separated by ';' or ',', for templates that take parameters.</summary>
+    /// <summary>key=value pairs separated by '|' (on the command line MSBuild itself splits -p values at ';' and ','), for templates that take parameters.</summary>
     public string? MigrationTemplateParameters { get; set; }
 
     /// <summary>An explicit version instead of the current UTC time.</summary>
@@ -51,12 +51,12 @@ public sealed class GenerateMigration : MigrationTask
     private static Dictionary<string, string> ParseParameters(string? text)
     {
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var pair in (text ?? "").Split([';', ','], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var pair in (text ?? "").Split(['|', ';', '\n'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var equals = pair.IndexOf('=', StringComparison.Ordinal);
             if (equals <= 0)
             {
-                throw Errors.Errors.InvalidProperty(nameof(MigrationTemplateParameters), pair, "key=value pairs separated by ';' or ','");
+                throw Errors.Errors.InvalidProperty(nameof(MigrationTemplateParameters), pair, "key=value pairs separated by '|', e.g. -p:MigrationTemplateParameters=\"table=bookings|column=notes\"");
             }
 
             parameters[pair[..equals].Trim()] = pair[(equals + 1)..].Trim();

@@ -13,7 +13,7 @@ public sealed class RepairMigrations : DatabaseTask
 
     public string MigrationsDirectory { get; set; } = "";
 
-    /// <summary>Versions separated by ',' or ';'.</summary>
+    /// <summary>Versions separated by spaces or '|' (MSBuild splits -p values at ',' and ';' itself).</summary>
     public string? Version { get; set; }
 
     /// <summary>applied or reverted.</summary>
@@ -30,7 +30,7 @@ public sealed class RepairMigrations : DatabaseTask
             "reverted" => RepairStatus.Reverted,
             _ => throw Errors.Errors.InvalidProperty(nameof(Status), Status ?? "", "applied or reverted"),
         };
-        var versions = (Version ?? "").Split([',', ';', ' '], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var versions = (Version ?? "").Split([',', ';', ' ', '|'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var connection = target == DatabaseTarget.Staging
             ? RequireConnection(nameof(StagingUrlVariable), StagingUrlVariable, "staging")
             : RequireConnection(nameof(ProductionUrlVariable), ProductionUrlVariable, "production");

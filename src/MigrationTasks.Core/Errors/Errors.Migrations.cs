@@ -116,7 +116,7 @@ public static partial class Errors
     public static MigrationTasksException InvalidMigrationVersion(string value) => new(
         "MT0323",
         $"'{value}' is not a migration version (digits only, as in 20240101120000).",
-        "Give one or more versions separated by ',' or ';': -p:Version=20240101120000.");
+        "Give one or more versions separated by spaces: -p:Version=20240101120000 or -p:Version=\"20240101120000 20240102090000\".");
 
     public static MigrationTasksException TransactionPooler(string database) => new(
         "MT0325",
