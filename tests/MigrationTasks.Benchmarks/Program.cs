@@ -7,6 +7,7 @@ using MigrationTasks.Servers;
 IBenchmarkScenario[] scenarios =
 [
     new ServerStartScenario(),
+    new MigrationsScenario(),
 ];
 
 var selected = new List<string>();
