@@ -88,6 +88,10 @@ public static class MigrationRepair
             await session.RollbackQuietlyAsync().ConfigureAwait(false);
             throw Errors.Errors.HistoryTableUnusable($"the repair failed with {exception.SqlState}: {exception.MessageText}");
         }
+        catch (Exception exception) when (FileApplier.IsDatabaseFailure(exception))
+        {
+            throw Errors.Errors.ConnectionFailed(database, $"the connection was lost during the repair, which was rolled back ({exception.Message})", exception);
+        }
         finally
         {
             await RunnerLock.ReleaseAsync(session).ConfigureAwait(false);

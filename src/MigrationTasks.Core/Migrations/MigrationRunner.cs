@@ -42,6 +42,11 @@ public static class MigrationRunner
         {
             report.Failure = Errors.Errors.Cancelled();
         }
+        catch (Exception exception) when (FileApplier.IsDatabaseFailure(exception))
+        {
+            // Outside a file (taking the lock, reading the history): nothing was applied by this run.
+            report.Failure = Errors.Errors.ConnectionFailed(target.Describe(), $"the connection failed before any migration ran ({exception.Message})", exception);
+        }
 
         if (report.Failure is not null)
         {
