@@ -8,6 +8,7 @@ IBenchmarkScenario[] scenarios =
 [
     new ServerStartScenario(),
     new SampleScenario(),
+    new MigrationsScenario(),
 ];
 
 var selected = new List<string>();

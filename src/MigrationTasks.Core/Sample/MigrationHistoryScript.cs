@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using MigrationTasks.Migrations;
 using MigrationTasks.Sql;
 
 namespace MigrationTasks.Sample;
@@ -38,7 +39,7 @@ public static partial class MigrationHistoryScript
             .Where(f => f.Match.Success && string.CompareOrdinal(f.Match.Groups[1].Value, LastApplied) <= 0)
             .OrderBy(f => f.Name, StringComparer.Ordinal)
             .Select(f => new Migration(f.Match.Groups[1].Value, f.Match.Groups[2].Value, f.Name,
-                SupabaseCliSplitter.SplitAndTrim(File.ReadAllText(Path.Combine(migrationsDirectory, f.Name)))))];
+                [.. StatementSplitter.Split(File.ReadAllText(Path.Combine(migrationsDirectory, f.Name)), SplitDialect.SupabaseCli).Select(s => s.Text)]))];
 
     /// <summary>The script's text for the migrations in <paramref name="migrationsDirectory"/>.</summary>
     public static string Render(string migrationsDirectory)

@@ -1,10 +1,10 @@
-using MigrationTasks.Sql;
+using MigrationTasks.Migrations;
 
-namespace MigrationTasks.Tests.Sql;
+namespace MigrationTasks.Tests.Migrations;
 
-/// <summary>The Supabase CLI's statement splitting (pkg/parser), case by case.</summary>
+/// <summary>The splitter's Supabase CLI dialect (pkg/parser), case by case: what the history records.</summary>
 [TestClass]
-public sealed class SupabaseCliSplitterTests
+public sealed class CliDialectSplitterTests
 {
     [TestMethod]
     [DataRow("select 1; select 2;", new[] { "select 1", "select 2" })]
@@ -21,7 +21,7 @@ public sealed class SupabaseCliSplitterTests
     [DataRow("create function f() returns int begin atomic select 1; select 2; end; select 3", new[] { "create function f() returns int begin atomic select 1; select 2; end", "select 3" })]
     [DataRow("select 1 - 2; select 3", new[] { "select 1 - 2", "select 3" }, DisplayName = "a single dash is an operator")]
     public void SplitsAsTheCliDoes(string sql, string[] expected) =>
-        CollectionAssert.AreEqual(expected, SupabaseCliSplitter.SplitAndTrim(sql).ToArray());
+        CollectionAssert.AreEqual(expected, Cli(sql).ToArray());
 
     [TestMethod]
     public void EveryMigrationSplitsIntoStatementsPostgresAccepts()
@@ -30,10 +30,12 @@ public sealed class SupabaseCliSplitterTests
         // so rejoining them with ";\n" (what `supabase migration fetch` writes) gives the file's statements back.
         foreach (var file in Infrastructure.TestTemplates.MigrationFiles)
         {
-            var statements = SupabaseCliSplitter.SplitAndTrim(File.ReadAllText(file));
+            var statements = Cli(File.ReadAllText(file));
             Assert.IsNotEmpty(statements, file);
             Assert.IsTrue(statements.All(s => !s.EndsWith(';') && s == s.Trim()), file);
-            CollectionAssert.AreEqual(statements.ToList(), SupabaseCliSplitter.SplitAndTrim(string.Join(";\n", statements) + ";\n").ToList(), file);
+            CollectionAssert.AreEqual(statements.ToList(), Cli(string.Join(";\n", statements) + ";\n").ToList(), file);
         }
     }
+
+    private static IReadOnlyList<string> Cli(string sql) => [.. StatementSplitter.Split(sql, SplitDialect.SupabaseCli).Select(s => s.Text)];
 }
