@@ -1,4 +1,6 @@
 using MigrationTasks.Backup;
+using MigrationTasks.Connections;
+using MigrationTasks.Servers;
 using MigrationTasks.Tasks.Infrastructure;
 using Microsoft.Build.Framework;
 
@@ -6,7 +8,8 @@ namespace MigrationTasks.Tasks;
 
 /// <summary>
 /// <c>-t:Backup [-p:Database=production|staging]</c>: a verified pg_dump backup (archive, roles, migration history,
-/// manifest.json) into <c>$(BackupDirectory)/&lt;database&gt;/&lt;UTC timestamp&gt;/</c>.
+/// manifest.json) into <c>$(BackupDirectory)/&lt;database&gt;/&lt;UTC timestamp&gt;/</c>. Without a configured production,
+/// the bundled sample production is built and backed up.
 /// </summary>
 public sealed class BackupDatabase : BackupingTask
 {
@@ -21,11 +24,21 @@ public sealed class BackupDatabase : BackupingTask
     {
         var database = PropertyValues.Database(Database, "production");
         var options = ReadBackupOptions(database);
-        var source = database == "production"
-            ? RequireConnection(nameof(ProductionUrlVariable), ProductionUrlVariable, "production")
-            : StagingConnection() ?? throw Errors.Errors.VariableNotSet(StagingUrlVariable, "staging (an ephemeral staging server has nothing to back up)");
+        IPostgresServer? sampleServer = null;
+        DatabaseConnection source;
+        if (database == "production")
+        {
+            (source, sampleServer) = await ProductionOrSampleAsync(cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            source = StagingConnection() ?? throw Errors.Errors.VariableNotSet(StagingUrlVariable, "staging (an ephemeral staging server has nothing to back up)");
+        }
 
-        var backup = await DatabaseBackup.CreateAsync(source, options, EngineLog, cancellationToken).ConfigureAwait(false);
-        BackupPath = backup.Folder;
+        await using (sampleServer)
+        {
+            var backup = await DatabaseBackup.CreateAsync(source, options, EngineLog, cancellationToken).ConfigureAwait(false);
+            BackupPath = backup.Folder;
+        }
     }
 }

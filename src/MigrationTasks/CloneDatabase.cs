@@ -8,7 +8,7 @@ namespace MigrationTasks.Tasks;
 /// <summary>
 /// <c>-t:Clone [-p:Overwrite=true]</c>: backs production up, restores it into staging (STAGING_DATABASE_URL, or an
 /// ephemeral server that is discarded afterwards), and proves the clone faithful: schema fingerprint, exact row counts,
-/// content checksums on a sample of tables.
+/// content checksums on a sample of tables. Without a configured production, the bundled sample production is cloned.
 /// </summary>
 public sealed class CloneDatabase : BackupingTask
 {
@@ -31,7 +31,6 @@ public sealed class CloneDatabase : BackupingTask
 
     protected override async Task ExecuteCoreAsync(CancellationToken cancellationToken)
     {
-        var production = RequireConnection(nameof(ProductionUrlVariable), ProductionUrlVariable, "production");
         var backupOptions = ReadBackupOptions("production");
         var restoreOptions = new RestoreOptions
         {
@@ -44,8 +43,11 @@ public sealed class CloneDatabase : BackupingTask
         var staging = StagingConnection();
         if (staging is not null)
         {
-            RestoreDatabase.RefuseProductionAsStaging(staging, production);
+            RestoreDatabase.RefuseProductionAsStaging(staging, ProductionConnection());
         }
+
+        var (production, sampleServer) = await ProductionOrSampleAsync(cancellationToken).ConfigureAwait(false);
+        await using var sample = sampleServer;
 
         // Fails in seconds with MT0012 when production is unreachable, before any server is started.
         var version = await ServerInfo.ReadVersionAsync(production, cancellationToken).ConfigureAwait(false);

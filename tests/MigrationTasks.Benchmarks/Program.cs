@@ -8,6 +8,8 @@ IBenchmarkScenario[] scenarios =
 [
     new ServerStartScenario(),
     new BackupScenario(),
+    new SampleScenario(),
+    new MigrationsScenario(),
 ];
 
 var selected = new List<string>();

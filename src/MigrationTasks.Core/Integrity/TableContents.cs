@@ -25,7 +25,10 @@ public sealed record TableInfo(TableName Table, long EstimatedBytes);
 /// <summary>How a table's content checksum is computed; the method is part of the checksum text, so two are only compared when it agrees.</summary>
 public enum ChecksumMethod
 {
-    /// <summary><see cref="RowHash"/> where every column type has an extended hash function, else <see cref="RowText"/>.</summary>
+    /// <summary>
+    /// <see cref="RowHash"/> where every column's hash depends on its value alone and has an extended hash function,
+    /// else <see cref="RowText"/> (enums and OID types hash OIDs, which differ between servers).
+    /// </summary>
     Auto,
 
     /// <summary><c>hash_record_extended(row, 0)</c> (PostgreSQL 14+): the type's own hash of each value (stable across servers: hash partitioning relies on it).</summary>
@@ -165,6 +168,11 @@ public static class TableContents
             return new TableMeasurement(table, await ScalarAsync<long>(connection, $"SELECT count(*) FROM {table.Quoted}", cancellationToken).ConfigureAwait(false), null);
         }
 
+        if (checksum == ChecksumMethod.Auto && !await RowHashIsPortableAsync(connection, table, cancellationToken).ConfigureAwait(false))
+        {
+            checksum = ChecksumMethod.RowText;
+        }
+
         if (checksum == ChecksumMethod.RowText)
         {
             return await ChecksumAsync(connection, table, ChecksumMethod.RowText, cancellationToken).ConfigureAwait(false);
@@ -195,6 +203,32 @@ public static class TableContents
 
             return await ChecksumAsync(connection, table, ChecksumMethod.RowText, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// Whether every column's hash depends on its value alone. An enum hashes its label's OID and an OID-typed value
+    /// (regclass, oid, ...) is an OID: both differ on another server for the same data, so such tables (and those
+    /// with composite columns, which may hide one) are hashed by their text form instead.
+    /// </summary>
+    private static async Task<bool> RowHashIsPortableAsync(NpgsqlConnection connection, TableName table, CancellationToken cancellationToken)
+    {
+        var sql = $"""
+            WITH RECURSIVE types(oid) AS (
+                SELECT a.atttypid FROM pg_catalog.pg_attribute a
+                WHERE a.attrelid = {Sql.SqlQuote.Literal(table.Quoted)}::pg_catalog.regclass AND a.attnum > 0 AND NOT a.attisdropped
+                UNION
+                SELECT CASE WHEN t.typtype = 'd' THEN t.typbasetype
+                            WHEN t.typtype = 'r' THEN (SELECT r.rngsubtype FROM pg_catalog.pg_range r WHERE r.rngtypid = t.oid)
+                            ELSE t.typelem END
+                FROM types JOIN pg_catalog.pg_type t ON t.oid = types.oid
+                WHERE t.typtype IN ('d', 'r') OR t.typcategory = 'A' AND t.typelem <> 0
+            )
+            SELECT NOT EXISTS (
+                SELECT 1 FROM types JOIN pg_catalog.pg_type t ON t.oid = types.oid
+                WHERE t.typtype IN ('e', 'c', 'p') OR t.typcategory = 'U' AND t.typname IN ('oid', 'xid', 'cid', 'tid', 'xid8')
+                   OR t.typname LIKE 'reg%' AND t.typnamespace = 'pg_catalog'::pg_catalog.regnamespace)
+            """;
+        return await ScalarAsync<bool>(connection, sql, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<TableMeasurement> ChecksumAsync(NpgsqlConnection connection, TableName table, ChecksumMethod method, CancellationToken cancellationToken)

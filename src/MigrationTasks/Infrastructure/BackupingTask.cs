@@ -1,4 +1,7 @@
 using MigrationTasks.Backup;
+using MigrationTasks.Connections;
+using MigrationTasks.Sample;
+using MigrationTasks.Servers;
 
 namespace MigrationTasks.Tasks.Infrastructure;
 
@@ -25,6 +28,42 @@ public abstract class BackupingTask : DatabaseTask
 
     /// <summary><c>archive</c> (default: sha256 + pg_restore --list) or <c>full</c> (also reads every data block).</summary>
     public string? BackupVerification { get; set; }
+
+    /// <summary>The supabase/ folder (holds sample/production.sql for the sample production).</summary>
+    public string? SupabaseDirectory { get; set; }
+
+    /// <summary>The sample production's scale when no production is configured (1 = about 100,000 rows).</summary>
+    public string? SampleScale { get; set; }
+
+    /// <summary>The sample production's seed.</summary>
+    public string? SampleSeed { get; set; }
+
+    /// <summary>
+    /// Production's connection; when none is configured, the bundled sample production, built on an ephemeral server
+    /// (returned, for the caller to dispose), as every target does, and the output says so.
+    /// </summary>
+    protected async Task<(DatabaseConnection Production, IPostgresServer? SampleServer)> ProductionOrSampleAsync(CancellationToken cancellationToken)
+    {
+        var production = ProductionConnection();
+        if (production is not null)
+        {
+            return (production, null);
+        }
+
+        var scale = SampleProduction.ParseScale(SampleScale, "SampleScale");
+        var seed = SampleProduction.ParseSeed(SampleSeed, "SampleSeed");
+        EngineLog.Info($"Production: {ProductionUrlVariable} is not set; no production configured: using the bundled sample production, scale {scale}.");
+        var server = await EphemeralServers.AcquireAsync(ServerRequest(), EngineLog, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return (await SampleProduction.CreateAsync(server, SupabaseDirectory ?? string.Empty, scale, seed, EngineLog, cancellationToken).ConfigureAwait(false), server);
+        }
+        catch
+        {
+            await server.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
 
     /// <summary>The backup options for <paramref name="label"/> (production or staging).</summary>
     protected BackupOptions ReadBackupOptions(string label) => new()

@@ -2,6 +2,7 @@ using System.Globalization;
 using MigrationTasks.Backup;
 using MigrationTasks.Common;
 using MigrationTasks.Connections;
+using MigrationTasks.Sample;
 using MigrationTasks.Servers;
 using MigrationTasks.Sql;
 using MigrationTasks.Tools;
@@ -11,7 +12,8 @@ namespace MigrationTasks.Benchmarks;
 
 /// <summary>
 /// Backup, restore and clone (with everything they verify) against what a person would run by hand in the same
-/// run: <c>pg_dump -Fd -j2</c>, <c>pg_restore -j2</c>, and the two in a row, with the same jobs on the same server.
+/// run: <c>pg_dump -Fd -j2</c>, <c>pg_restore -j2</c>, and the two in a row, with the same jobs on the same server, on the
+/// sample production at each scale (scale 100 and above: three runs per side without warm-up).
 /// </summary>
 public sealed class BackupScenario : IBenchmarkScenario
 {
@@ -36,6 +38,9 @@ public sealed class BackupScenario : IBenchmarkScenario
             foreach (var scale in context.Scales)
             {
                 var source = await BenchmarkSource.CreateAsync(server, scale, cancellationToken);
+                var large = scale >= 100;
+                int? runs = large ? 3 : null;
+                var warmUp = !large;
                 var size = await ScalarAsync<long>(source, "SELECT pg_database_size(current_database())", cancellationToken);
                 var rows = await ScalarAsync<long>(source, "SELECT sum(n_live_tup)::bigint FROM pg_stat_user_tables", cancellationToken);
                 var what = string.Create(CultureInfo.InvariantCulture, $"scale {scale} ({size / (1024.0 * 1024):0} MB, {rows:N0} rows)");
@@ -48,7 +53,7 @@ public sealed class BackupScenario : IBenchmarkScenario
                 var (oursBackup, baseBackup) = await context.MeasureAsync(
                     async () => await DatabaseBackup.CreateAsync(source, backupOptions, NullEngineLog.Instance, cancellationToken),
                     () => PgDumpAsync(clients, source, byHand, cancellationToken),
-                    () => ResetFoldersAsync(work));
+                    () => ResetFoldersAsync(work), runs, warmUp);
                 context.Report($"backup: {what}", oursBackup, "pg_dump -Fd -j2", baseBackup);
 
                 // Restore: ours (verification, roles, pg_restore, fingerprint + counts + checksums) against pg_restore alone.
@@ -58,7 +63,7 @@ public sealed class BackupScenario : IBenchmarkScenario
                 var (oursRestore, baseRestore) = await context.MeasureAsync(
                     async () => await DatabaseRestore.RestoreAsync(backup.Folder, target, restoreOptions, NullEngineLog.Instance, cancellationToken),
                     () => PgRestoreAsync(clients, target, byHand, cancellationToken),
-                    () => RecreateAsync(server, target.Database, cancellationToken));
+                    () => RecreateAsync(server, target.Database, cancellationToken), runs, warmUp);
                 context.Report($"restore: {what}", oursRestore, "pg_restore -j2", baseRestore);
 
                 // Clone: ours (backup + restore + fidelity checks) against pg_dump then pg_restore.
@@ -73,7 +78,7 @@ public sealed class BackupScenario : IBenchmarkScenario
                     {
                         await ResetFoldersAsync(work);
                         await RecreateAsync(server, target.Database, cancellationToken);
-                    });
+                    }, runs, warmUp);
                 context.Report($"clone: {what}", oursClone, "pg_dump -Fd -j2 + pg_restore -j2", baseClone);
 
                 await DropAsync(server, target.Database, cancellationToken);
@@ -139,11 +144,7 @@ public sealed class BackupScenario : IBenchmarkScenario
     }
 }
 
-/// <summary>
-/// The database the scenario backs up at a scale: until the sample production generator is on main, a synthetic
-/// one of the same shape (users, a large orders table with a foreign key and an index, jsonb events), about 25 MB
-/// per scale unit.
-/// </summary>
+/// <summary>The bundled sample production at a scale (supabase/sample/production.sql, seed 42), in a database of its own.</summary>
 internal static class BenchmarkSource
 {
     public static async Task<DatabaseConnection> CreateAsync(IPostgresServer server, int scale, CancellationToken cancellationToken)
@@ -153,30 +154,15 @@ internal static class BenchmarkSource
         await using (var admin = new NpgsqlConnection(server.Connection.ConnectionString))
         {
             await admin.OpenAsync(cancellationToken);
-            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {SqlQuote.Identifier(name)} WITH (FORCE); ", admin);
+            await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {SqlQuote.Identifier(name)} WITH (FORCE)", admin);
             await drop.ExecuteNonQueryAsync(cancellationToken);
             await using var create = new NpgsqlCommand($"CREATE DATABASE {SqlQuote.Identifier(name)}", admin);
             await create.ExecuteNonQueryAsync(cancellationToken);
         }
 
         var connection = server.Connection.WithDatabase(name);
-        await using var session = new NpgsqlConnection(connection.ConnectionString);
-        await session.OpenAsync(cancellationToken);
-        var sql = string.Create(CultureInfo.InvariantCulture, $"""
-            CREATE TABLE users (id bigint PRIMARY KEY, email text NOT NULL, created_at timestamptz NOT NULL, profile jsonb);
-            INSERT INTO users SELECT g, 'user' || g || '@example.com', timestamptz '2023-01-01' + g * interval '1 minute', jsonb_build_object('n', g, 'tags', jsonb_build_array('a', g % 7))
-            FROM generate_series(1, {scale * 20_000}) g;
-            CREATE TABLE orders (id bigint PRIMARY KEY, user_id bigint NOT NULL REFERENCES users (id), amount numeric(12, 2) NOT NULL, status text NOT NULL, placed_at timestamptz NOT NULL);
-            INSERT INTO orders SELECT g, 1 + g % {scale * 20_000}, (g % 10000) / 100.0, (ARRAY['new', 'paid', 'shipped', 'refunded'])[1 + g % 4], timestamptz '2023-01-01' + g * interval '7 seconds'
-            FROM generate_series(1, {scale * 100_000}) g;
-            CREATE INDEX orders_user_id ON orders (user_id);
-            CREATE TABLE events (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, user_id bigint REFERENCES users (id), payload jsonb NOT NULL);
-            INSERT INTO events (user_id, payload) SELECT 1 + g % {scale * 20_000}, jsonb_build_object('kind', 'view', 'page', '/p/' || (g % 500), 'ms', g % 3000)
-            FROM generate_series(1, {scale * 50_000}) g;
-            ANALYZE;
-            """);
-        await using var command = new NpgsqlCommand(sql, session) { CommandTimeout = 0 };
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await SampleProduction.BuildAsync(server.Binaries, connection, Path.Combine(BenchmarkContext.RepositoryRoot, "supabase"), scale, SampleProduction.DefaultSeed,
+            NullEngineLog.Instance, cancellationToken);
         return connection;
     }
 }
