@@ -37,12 +37,16 @@ public static class BackupVerifier
         return [.. entries.OrderBy(e => e.Path, StringComparer.Ordinal)];
     }
 
-    /// <summary>Verifies <paramref name="folder"/> against <paramref name="manifest"/>; problems are returned, not thrown.</summary>
+    /// <summary>
+    /// Verifies <paramref name="folder"/> against <paramref name="manifest"/>; problems are returned, not thrown.
+    /// <paramref name="justHashed"/> are the folder's files hashed a moment ago (by the backup that wrote the manifest
+    /// from them), so they are not read twice; a restore always hashes again.
+    /// </summary>
     public static async Task<BackupCheck> VerifyAsync(string folder, BackupManifest manifest, PostgresInstallation clients, BackupVerification depth,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, IReadOnlyList<FileEntry>? justHashed = null)
     {
         var problems = new List<string>();
-        var actual = (await HashFilesAsync(folder, cancellationToken).ConfigureAwait(false)).ToDictionary(f => f.Path, StringComparer.Ordinal);
+        var actual = (justHashed ?? await HashFilesAsync(folder, cancellationToken).ConfigureAwait(false)).ToDictionary(f => f.Path, StringComparer.Ordinal);
         foreach (var expected in manifest.Files)
         {
             if (!actual.TryGetValue(expected.Path, out var found))

@@ -135,7 +135,7 @@ public static class DatabaseBackup
             };
 
             var verifying = Stopwatch.StartNew();
-            var check = await BackupVerifier.VerifyAsync(partial, manifest, clients, options.Verification, cancellationToken).ConfigureAwait(false);
+            var check = await BackupVerifier.VerifyAsync(partial, manifest, clients, options.Verification, cancellationToken, files).ConfigureAwait(false);
             steps["verify"] = verifying.Elapsed.TotalSeconds;
             manifest = manifest with
             {
