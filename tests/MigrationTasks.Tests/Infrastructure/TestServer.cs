@@ -41,6 +41,7 @@ public static class TestServer
     {
         if (_server is not null)
         {
+            await TestTemplates.DropAllAsync();
             await _server.DisposeAsync();
             _server = null;
         }
@@ -69,6 +70,10 @@ public static class TestServer
 
         return new TestDatabase(name, Server.Connection.WithDatabase(name));
     }
+
+    /// <summary>A new database copied from a prepared template (built once per run on first use).</summary>
+    public static async Task<TestDatabase> CreateDatabaseAsync(TestTemplate template) =>
+        await CreateDatabaseAsync(await TestTemplates.NameAsync(template));
 }
 
 /// <summary>A database that exists for one test.</summary>
@@ -84,6 +89,22 @@ public sealed class TestDatabase(string name, DatabaseConnection connection) : I
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand(sql, connection);
         return (T)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>The first column of every row <paramref name="sql"/> returns, in order.</summary>
+    public async Task<List<T>> ColumnAsync<T>(string sql)
+    {
+        await using var connection = new NpgsqlConnection(Connection.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var values = new List<T>();
+        while (await reader.ReadAsync())
+        {
+            values.Add(reader.GetFieldValue<T>(0));
+        }
+
+        return values;
     }
 
     public async Task ExecuteAsync(string sql)

@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using MigrationTasks.Connections;
+using MigrationTasks.Servers;
+using MigrationTasks.Sql;
+using MigrationTasks.Tools;
+using Npgsql;
+
+namespace MigrationTasks.Tests.Infrastructure;
+
+/// <summary>The prepared databases a test can start from (see <see cref="TestServer.CreateDatabaseAsync(TestTemplate)"/>).</summary>
+public enum TestTemplate
+{
+    /// <summary>An empty database with <c>supabase/sample/supabase_layer.sql</c> applied: an empty Supabase-like database.</summary>
+    Supabase,
+
+    /// <summary><see cref="Supabase"/> plus every file of <c>supabase/migrations</c>, one transaction per file: the v3 schema, no data.</summary>
+    Migrated,
+}
+
+/// <summary>
+/// Builds each <see cref="TestTemplate"/> once per test run (on first use), so a test gets a prepared database
+/// with a fast <c>CREATE DATABASE ... TEMPLATE</c> instead of replaying SQL. Templates refuse connections, so
+/// nothing can hold one open and block the copies; they are dropped when the run ends.
+/// </summary>
+public static class TestTemplates
+{
+    private static readonly ConcurrentDictionary<TestTemplate, Lazy<Task<string>>> Built = new();
+
+    /// <summary>The template database's name, building it first if this run has not yet.</summary>
+    public static Task<string> NameAsync(TestTemplate template) =>
+        Built.GetOrAdd(template, t => new Lazy<Task<string>>(() => BuildAsync(t))).Value;
+
+    /// <summary>The PostgreSQL client programs matching the test server (psql runs the SQL files).</summary>
+    public static PostgresInstallation Binaries =>
+        TestServer.Server.Binaries is { HasClient: true } binaries
+            ? binaries
+            : throw new AssertInconclusiveException("Not run: no psql on this machine for the test server.");
+
+    /// <summary>The repository's supabase folder.</summary>
+    public static string SupabaseDirectory => Path.Combine(TestPaths.RepositoryRoot, "supabase");
+
+    /// <summary>The compatibility layer script.</summary>
+    public static string LayerScript => Path.Combine(SupabaseDirectory, "sample", "supabase_layer.sql");
+
+    /// <summary>The migration files in version order.</summary>
+    public static IReadOnlyList<string> MigrationFiles =>
+        [.. Directory.GetFiles(Path.Combine(SupabaseDirectory, "migrations"), "*.sql").Order(StringComparer.Ordinal)];
+
+    /// <summary>Applies migration files with psql, each in its own transaction, stopping at the first error.</summary>
+    public static async Task ApplyMigrationsAsync(DatabaseConnection connection, IEnumerable<string> files, CancellationToken cancellationToken = default)
+    {
+        foreach (var file in files)
+        {
+            await PostgresTool.RunAsync(Binaries, "psql", connection, ["-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-f", file], cancellationToken);
+        }
+    }
+
+    internal static async Task DropAllAsync()
+    {
+        foreach (var entry in Built.Values.Where(v => v.IsValueCreated && v.Value.IsCompletedSuccessfully))
+        {
+            await ExecuteOnServerAsync($"DROP DATABASE IF EXISTS {SqlQuote.Identifier(entry.Value.Result)} WITH (FORCE)");
+        }
+
+        Built.Clear();
+    }
+
+    private static async Task<string> BuildAsync(TestTemplate template)
+    {
+        var name = string.Create(CultureInfo.InvariantCulture, $"tpl_{Environment.ProcessId}_{template.ToString().ToLowerInvariant()}");
+        var source = template switch
+        {
+            TestTemplate.Supabase => null,
+            TestTemplate.Migrated => await NameAsync(TestTemplate.Supabase),
+            _ => throw new ArgumentOutOfRangeException(nameof(template)),
+        };
+
+        await ExecuteOnServerAsync($"DROP DATABASE IF EXISTS {SqlQuote.Identifier(name)} WITH (FORCE)");
+        await ExecuteOnServerAsync($"CREATE DATABASE {SqlQuote.Identifier(name)}" + (source is null ? "" : $" TEMPLATE {SqlQuote.Identifier(source)}"));
+        var connection = TestServer.Server.Connection.WithDatabase(name);
+        switch (template)
+        {
+            case TestTemplate.Supabase:
+                await PostgresTool.RunPsqlFileAsync(Binaries, connection, LayerScript, null, CancellationToken.None);
+                break;
+            case TestTemplate.Migrated:
+                await ApplyMigrationsAsync(connection, MigrationFiles);
+                break;
+        }
+
+        await ExecuteOnServerAsync($"ALTER DATABASE {SqlQuote.Identifier(name)} ALLOW_CONNECTIONS false");
+        return name;
+    }
+
+    private static async Task ExecuteOnServerAsync(string sql)
+    {
+        await using var connection = new NpgsqlConnection(TestServer.Server.Connection.ConnectionString);
+        await connection.OpenAsync();
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync();
+    }
+}
