@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace MigrationTasks.Catalog.Model;
 
 /// <summary>
@@ -5,6 +7,22 @@ namespace MigrationTasks.Catalog.Model;
 /// (kind, schema, name and, for routines, identity arguments; never an OID). Everything a diff compares
 /// is a property; the OIDs stay inside the reader.
 /// </summary>
+[JsonPolymorphic(TypeDiscriminatorPropertyName = "$kind")]
+[JsonDerivedType(typeof(SchemaObject), "schema")]
+[JsonDerivedType(typeof(ExtensionObject), "extension")]
+[JsonDerivedType(typeof(CollationObject), "collation")]
+[JsonDerivedType(typeof(DefaultPrivilegeObject), "default-privileges")]
+[JsonDerivedType(typeof(TypeObject), "type")]
+[JsonDerivedType(typeof(TableObject), "table")]
+[JsonDerivedType(typeof(ViewObject), "view")]
+[JsonDerivedType(typeof(ColumnObject), "column")]
+[JsonDerivedType(typeof(DefaultObject), "default")]
+[JsonDerivedType(typeof(SequenceObject), "sequence")]
+[JsonDerivedType(typeof(ConstraintObject), "constraint")]
+[JsonDerivedType(typeof(IndexObject), "index")]
+[JsonDerivedType(typeof(TriggerObject), "trigger")]
+[JsonDerivedType(typeof(PolicyObject), "policy")]
+[JsonDerivedType(typeof(RoutineObject), "routine")]
 public abstract record CatalogObject
 {
     /// <summary>The identity, for example <c>table "public"."users"</c>; equal keys on both sides are the same object.</summary>

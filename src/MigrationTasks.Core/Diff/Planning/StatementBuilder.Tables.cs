@@ -27,14 +27,14 @@ internal sealed partial class StatementBuilder
             }
         }
 
+        // Table privileges before column privileges: a table-level REVOKE also takes the privilege off every column.
+        TableSettings(table, null, change);
+        AfterCreate(table, change);
         foreach (var column in table.Columns.Where(c => c.IsLocal))
         {
             ColumnSettings(column, null, change);
             AfterCreate(column, change);
         }
-
-        TableSettings(table, null, change);
-        AfterCreate(table, change);
     }
 
     /// <summary>Storage, compression, statistics and options of a column (what CREATE TABLE cannot say).</summary>

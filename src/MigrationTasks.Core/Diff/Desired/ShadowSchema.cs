@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using MigrationTasks.Catalog;
+using MigrationTasks.Catalog.Model;
+using MigrationTasks.Common;
+using MigrationTasks.Servers;
+using MigrationTasks.Sql;
+using Npgsql;
+
+namespace MigrationTasks.Diff.Desired;
+
+/// <summary>What builds the desired schema from migration files.</summary>
+public sealed record ShadowRequest
+{
+    /// <summary>The folder of migration files (<c>supabase/migrations</c>), applied in file name (version) order.</summary>
+    public required string MigrationsDirectory { get; init; }
+
+    /// <summary>The Supabase compatibility layer, applied first when the shadow server is not Supabase; null for none.</summary>
+    public string? LayerScript { get; init; }
+
+    /// <summary>Where the shadow database runs (an ephemeral server unless an existing one is given).</summary>
+    public required ServerRequest Server { get; init; }
+
+    /// <summary>Where built catalogs are kept, by hash of the files that built them; null disables the cache.</summary>
+    public string? CacheDirectory { get; init; }
+
+    public IMigrationFileApplier Applier { get; init; } = PsqlMigrationFileApplier.Instance;
+}
+
+/// <summary>
+/// The desired schema: <c>supabase/migrations</c> applied to an empty shadow database (with the Supabase
+/// compatibility layer when the server is plain PostgreSQL), read as a catalog. The catalog is cached under a
+/// hash of the migration files and the layer, so a second diff with the same files starts no server at all.
+/// </summary>
+public static class ShadowSchema
+{
+    public static async Task<DatabaseCatalog> BuildAsync(ShadowRequest request, IEngineLog log, CancellationToken cancellationToken)
+    {
+        var files = Directory.Exists(request.MigrationsDirectory)
+            ? Directory.GetFiles(request.MigrationsDirectory, "*.sql").Order(StringComparer.Ordinal).ToList()
+            : [];
+        if (files.Count == 0)
+        {
+            throw Errors.Errors.NoMigrations(request.MigrationsDirectory);
+        }
+
+        var hash = Hash(files, request.LayerScript);
+        var cached = request.CacheDirectory is null ? null : Path.Combine(request.CacheDirectory, $"shadow-catalog-{hash}.json");
+        if (cached is not null && await CatalogSnapshot.ReadAsync(cached, cancellationToken).ConfigureAwait(false) is { } reused)
+        {
+            log.Info($"Desired schema: {files.Count} migrations, unchanged since the last diff (cache {hash}); no shadow database needed.");
+            return reused;
+        }
+
+        await using var server = await EphemeralServers.AcquireAsync(request.Server, log, cancellationToken).ConfigureAwait(false);
+        var binaries = server.Binaries is { HasClient: true } found ? found : throw Errors.Errors.ShadowNeedsClientTools(server.Connection.Describe());
+        var name = string.Create(CultureInfo.InvariantCulture, $"mt_shadow_{Environment.ProcessId}_{DateTime.UtcNow:HHmmssfff}");
+        await ExecuteAsync(server, $"CREATE DATABASE {SqlQuote.Identifier(name)}", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var database = server.Connection.WithDatabase(name).With(b => b.Pooling = false);
+            if (request.LayerScript is not null && !await IsSupabaseAsync(server, cancellationToken).ConfigureAwait(false))
+            {
+                log.Detail($"Applying the Supabase compatibility layer {Path.GetFileName(request.LayerScript)} to the shadow database.");
+                await request.Applier.ApplyAsync(binaries, database, [request.LayerScript], cancellationToken).ConfigureAwait(false);
+            }
+
+            log.Info($"Desired schema: applying {files.Count} migrations to a shadow database on {server.Kind} {server.Connection.Describe()}.");
+            await request.Applier.ApplyAsync(binaries, database, files, cancellationToken).ConfigureAwait(false);
+            var catalog = await CatalogReader.ReadAsync(database, cancellationToken).ConfigureAwait(false);
+            if (cached is not null)
+            {
+                await CatalogSnapshot.WriteAsync(catalog, cached, cancellationToken).ConfigureAwait(false);
+            }
+
+            return catalog;
+        }
+        finally
+        {
+            await ExecuteAsync(server, $"DROP DATABASE IF EXISTS {SqlQuote.Identifier(name)} WITH (FORCE)", CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The cache key: the catalog format, then each file's name and bytes, in order.</summary>
+    public static string Hash(IReadOnlyList<string> files, string? layerScript)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        sha.AppendData(Encoding.UTF8.GetBytes($"catalog-format:{CatalogSnapshot.FormatVersion}\n"));
+        foreach (var file in (layerScript is null ? [] : new[] { layerScript }).Concat(files))
+        {
+            sha.AppendData(Encoding.UTF8.GetBytes(Path.GetFileName(file) + "\n"));
+            sha.AppendData(File.ReadAllBytes(file));
+            sha.AppendData("\n"u8);
+        }
+
+        return Convert.ToHexStringLower(sha.GetHashAndReset())[..16];
+    }
+
+    private static async Task<bool> IsSupabaseAsync(IPostgresServer server, CancellationToken cancellationToken)
+    {
+        await using var connection = await ServerInfo.OpenAsync(server.Connection, cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand("select exists (select from pg_roles where rolname = 'supabase_admin')", connection);
+        return (bool)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
+    }
+
+    private static async Task ExecuteAsync(IPostgresServer server, string sql, CancellationToken cancellationToken)
+    {
+        await using var connection = await ServerInfo.OpenAsync(server.Connection.With(b => b.Pooling = false), cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(sql, connection);
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,46 @@
+using MigrationTasks.Diff.Classification;
+
+namespace MigrationTasks.Diff.Reports;
+
+/// <summary>
+/// What a diff found, ready to write as Markdown (for a pull request) and JSON (for CI): the changes in their
+/// buckets (unexpected drift, security differences), the legacy objects (listed, never dropped here), and
+/// the script's statements in order. <see cref="Passed"/> is false when there is drift or a security difference.
+/// </summary>
+public sealed record DiffReport
+{
+    /// <summary>The database the script changes (secret-free description).</summary>
+    public required string From { get; init; }
+
+    /// <summary>Where the desired schema came from (migrations folder or database).</summary>
+    public required string To { get; init; }
+
+    public required SchemaDiff Diff { get; init; }
+
+    public required DiffScope Scope { get; init; }
+
+    public required DiffProfile Profile { get; init; }
+
+    public required DiffOptions Options { get; init; }
+
+    /// <summary>The SQL script's path, relative when it can be.</summary>
+    public required string ScriptPath { get; init; }
+
+    public IReadOnlyList<Change> Drift => Diff.Changes.Where(c => c.Bucket == DiffBucket.Drift).ToList();
+
+    public IReadOnlyList<Change> Security => Diff.Changes.Where(c => c.Bucket == DiffBucket.Security).ToList();
+
+    public IReadOnlyList<LegacyObject> Legacy => Scope.Legacy;
+
+    /// <summary>No unexpected drift and no security difference (legacy leftovers are expected).</summary>
+    public bool Passed => Diff.Changes.Count == 0;
+
+    /// <summary>Puts each change in its bucket: access control goes to Security, the rest is drift.</summary>
+    public static void Classify(IEnumerable<Change> changes)
+    {
+        foreach (var change in changes)
+        {
+            change.Bucket = change.IsSecurity || change.Hazards.Any(h => h.Kind == HazardKind.AuthorizationChange) ? DiffBucket.Security : DiffBucket.Drift;
+        }
+    }
+}
