@@ -34,6 +34,7 @@ public static class CatalogReader
 
         var results = new Dictionary<string, ResultSet>(StringComparer.Ordinal);
         string currentUser;
+        int queries;
         await using (var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, cancellationToken).ConfigureAwait(false))
         {
             await using (var setup = new NpgsqlCommand("SET TRANSACTION READ ONLY; SET LOCAL search_path = ''; SELECT current_user::text", connection, transaction))
@@ -46,6 +47,8 @@ public static class CatalogReader
             {
                 batch.BatchCommands.Add(new NpgsqlBatchCommand(CatalogQueries.Text(name)));
             }
+
+            queries = batch.BatchCommands.Count + 2; // plus the version and the transaction setup
 
             await using (var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -62,7 +65,7 @@ public static class CatalogReader
         var builder = new CatalogBuilder(results);
         var (objects, dependencies) = builder.Build();
         stopwatch.Stop();
-        var info = new CatalogInfo(connection.Database, currentUser, version, CatalogQueries.Names.Count + 2, stopwatch.Elapsed, builder.BuiltInPrivileges);
+        var info = new CatalogInfo(connection.Database, currentUser, version, queries, stopwatch.Elapsed, builder.BuiltInPrivileges);
         return new DatabaseCatalog(objects, dependencies, info);
     }
 }

@@ -224,7 +224,7 @@ internal sealed partial class StatementBuilder(DatabaseCatalog desired, Database
     {
         var (sql, phase, destructive, hazards) = existing switch
         {
-            SchemaObject s => (Sql.Ddl.DropSchema(s), Phases.DropSchema, false, Array.Empty<Hazard>()),
+            SchemaObject s => (Sql.Ddl.DropSchema(s), Phases.DropSchema, false, Array.Empty<Hazard?>()),
             ExtensionObject e => (Sql.Ddl.DropExtension(e), Phases.DropExtension, true, [new Hazard(HazardKind.DataLoss, "dropping an extension removes its types and functions; columns using them must be gone")]),
             CollationObject c => (Sql.Ddl.DropCollation(c), Phases.DropCollation, false, []),
             TypeObject t => (Sql.Ddl.DropType(t), Phases.DropType, false, []),
@@ -238,7 +238,7 @@ internal sealed partial class StatementBuilder(DatabaseCatalog desired, Database
             RoutineObject { Extension: null } r => (Sql.Ddl.DropRoutine(r), Phases.DropRoutine, false, []),
             TriggerObject t => (Sql.Ddl.DropTrigger(t), Phases.DropTrigger, false, [Lock(t.Parent!)]),
             PolicyObject p => (Sql.Ddl.DropPolicy(p), Phases.DropPolicy, false, [new Hazard(HazardKind.AuthorizationChange, $"removes policy {p.Name} from {p.TableName}")]),
-            _ => (null, 0, false, Array.Empty<Hazard>()),
+            _ => (null, 0, false, Array.Empty<Hazard?>()),
         };
         if (existing is DefaultPrivilegeObject defaults)
         {
@@ -251,7 +251,7 @@ internal sealed partial class StatementBuilder(DatabaseCatalog desired, Database
             return null;
         }
 
-        var step = Add(change, new Step { Sql = sql, Phase = phase, Destructive = destructive, Hazards = hazards.Where(h => h is not null).ToList() });
+        var step = Add(change, new Step { Sql = sql, Phase = phase, Destructive = destructive, Hazards = hazards.OfType<Hazard>().ToList() });
         step.Drops.Add(existing.Key);
         return step;
     }
@@ -259,9 +259,9 @@ internal sealed partial class StatementBuilder(DatabaseCatalog desired, Database
     private string ParentTable(DefaultObject d) => actual.Objects.GetValueOrDefault(d.Parent!)?.Parent ?? desired.Objects[d.Parent!].Parent!;
 
     /// <summary>An ACCESS EXCLUSIVE lock hazard, when the table exists (a new table has no readers to block).</summary>
-    private Hazard Lock(string tableKey) => actual.Objects.GetValueOrDefault(tableKey) is { } table
+    private Hazard? Lock(string tableKey) => actual.Objects.GetValueOrDefault(tableKey) is { } table
         ? new Hazard(HazardKind.AccessExclusiveLock, $"takes an ACCESS EXCLUSIVE lock on {table.DisplayName}")
-        : null!;
+        : null;
 
     private bool TableExists(string tableKey) =>
         actual.Objects.ContainsKey(tableKey) && plan.Actions.GetValueOrDefault(tableKey) is not (PlannedAction.Replace or PlannedAction.Drop);
