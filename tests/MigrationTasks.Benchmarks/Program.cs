@@ -7,6 +7,7 @@ using MigrationTasks.Servers;
 IBenchmarkScenario[] scenarios =
 [
     new ServerStartScenario(),
+    new DiffScenario(),
 ];
 
 var selected = new List<string>();
