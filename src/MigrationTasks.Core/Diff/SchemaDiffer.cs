@@ -21,7 +21,7 @@ public static class SchemaDiffer
             Withhold(steps, actual);
         }
 
-        return new SchemaDiff(desired, actual, changes, steps);
+        return new SchemaDiff(desired, actual, changes, steps, plan.Causes);
     }
 
     /// <summary>
@@ -64,7 +64,7 @@ public static class SchemaDiffer
 }
 
 /// <summary>The result of a comparison: the changes (for reports) and their statements in a runnable order.</summary>
-public sealed class SchemaDiff(DatabaseCatalog desired, DatabaseCatalog actual, IReadOnlyList<Change> changes, IReadOnlyList<Step> steps)
+public sealed class SchemaDiff(DatabaseCatalog desired, DatabaseCatalog actual, IReadOnlyList<Change> changes, IReadOnlyList<Step> steps, IReadOnlyDictionary<string, string> causes)
 {
     public DatabaseCatalog Desired { get; } = desired;
 
@@ -74,6 +74,9 @@ public sealed class SchemaDiff(DatabaseCatalog desired, DatabaseCatalog actual, 
 
     /// <summary>Every statement, in the order the script runs them.</summary>
     public IReadOnlyList<Step> Steps { get; } = steps;
+
+    /// <summary>For changes made only because another one is: that change's key (what guards them in a migration).</summary>
+    public IReadOnlyDictionary<string, string> Causes { get; } = causes;
 
     /// <summary>No difference at all: the databases have the same schema.</summary>
     public bool IsEmpty => Changes.Count == 0;

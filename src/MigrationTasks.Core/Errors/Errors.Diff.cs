@@ -40,4 +40,12 @@ public static partial class Errors
         "MT0207",
         $"The database differs from the migrations: {drift} unexpected drift, {security} security differences (FailOnDrift=true). Details: {report}",
         "Review the report; apply the script (or generate the align migration: -t:NewMigration -p:MigrationTemplate=align), or change the migrations.");
+
+    public static MigrationTasksException NoDiffForAlign(string diffJson, string? reason = null) => new(
+        "MT0208",
+        reason is null
+            ? $"The align template needs the report of a diff ({diffJson}), and there is none."
+            : $"The align template cannot read the diff report {diffJson}: {reason}.",
+        "Run dotnet msbuild -t:Diff first (NewMigration with MigrationTemplate=align runs it for you), then generate the migration again.",
+        diffJson);
 }

@@ -20,6 +20,9 @@ internal sealed class ChangePlanner(DatabaseCatalog desired, DatabaseCatalog act
     /// <summary>Types replaced by renaming the old one away, so that the columns using it keep their data.</summary>
     private readonly HashSet<string> _renamedAway = new(StringComparer.Ordinal);
 
+    /// <summary>For objects replaced (or retyped) because of another change: that change's key.</summary>
+    private readonly Dictionary<string, string> _causes = new(StringComparer.Ordinal);
+
     /// <summary>Columns whose type changes because the type they use is replaced (cast through text).</summary>
     private readonly HashSet<string> _castThroughText = new(StringComparer.Ordinal);
 
@@ -54,7 +57,7 @@ internal sealed class ChangePlanner(DatabaseCatalog desired, DatabaseCatalog act
         }
 
         Cascade();
-        return new ChangePlan(_actions, _reasons, _droppedWith, _renamedAway, _castThroughText);
+        return new ChangePlan(_actions, _reasons, _droppedWith, _renamedAway, _castThroughText, _causes);
     }
 
     /// <summary>Columns and constraints a child inherits from its parent follow the parent.</summary>
@@ -292,6 +295,7 @@ internal sealed class ChangePlanner(DatabaseCatalog desired, DatabaseCatalog act
                     if (item is ViewObject or PolicyObject or TriggerObject or DefaultObject || (item is ColumnObject c && c.Generated is not null))
                     {
                         Replace(dependent, "a column it uses changes type");
+                        _causes.TryAdd(dependent, key);
                         queue.Enqueue(dependent);
                     }
 
@@ -305,6 +309,7 @@ internal sealed class ChangePlanner(DatabaseCatalog desired, DatabaseCatalog act
                     if (desired.Objects.ContainsKey(dependent))
                     {
                         Replace(dependent, "its domain is replaced");
+                        _causes.TryAdd(dependent, key);
                     }
                     else
                     {
@@ -317,6 +322,7 @@ internal sealed class ChangePlanner(DatabaseCatalog desired, DatabaseCatalog act
                 if (renamed && item is ColumnObject && Survives(dependent))
                 {
                     _castThroughText.Add(dependent);
+                    _causes.TryAdd(dependent, key);
                     queue.Enqueue(dependent);
                     if (_actions.GetValueOrDefault(dependent) != PlannedAction.Compare)
                     {
@@ -345,6 +351,7 @@ internal sealed class ChangePlanner(DatabaseCatalog desired, DatabaseCatalog act
                     if (desired.Objects.ContainsKey(dependent))
                     {
                         Replace(dependent, $"PostgreSQL drops it with {actual.Objects[key].KindName} {actual.Objects[key].DisplayName}");
+                        _causes.TryAdd(dependent, key);
                     }
                     else
                     {
@@ -353,6 +360,7 @@ internal sealed class ChangePlanner(DatabaseCatalog desired, DatabaseCatalog act
                 }
                 else if (desired.Objects.ContainsKey(dependent))
                 {
+                    _causes.TryAdd(dependent, key);
                     Replace(dependent, $"it depends on {actual.Objects[key].KindName} {actual.Objects[key].DisplayName}, which is {(renamed ? "replaced" : _actions[key] == PlannedAction.Drop ? "dropped" : "replaced")}");
                 }
                 else
@@ -468,4 +476,5 @@ internal sealed record ChangePlan(
     IReadOnlyDictionary<string, string> Reasons,
     IReadOnlyDictionary<string, string> DroppedWith,
     IReadOnlySet<string> RenamedAway,
-    IReadOnlySet<string> CastThroughText);
+    IReadOnlySet<string> CastThroughText,
+    IReadOnlyDictionary<string, string> Causes);

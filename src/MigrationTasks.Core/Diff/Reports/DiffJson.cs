@@ -16,13 +16,14 @@ public static class DiffJson
 
     public static string Render(DiffReport report)
     {
+        var guarded = Sql.GuardedStatements.For(report.Diff);
         var document = new
         {
             passed = report.Passed,
             from = report.From,
             to = report.To,
             profile = report.Profile.Name,
-            script = report.ScriptPath,
+            scriptFile = report.ScriptPath,
             summary = new
             {
                 drift = report.Drift.Count,
@@ -47,6 +48,16 @@ public static class DiffJson
                 description = c.Description,
                 hazards = c.Hazards.Select(h => new { kind = h.Kind, message = h.Message }),
                 statements = c.Steps.Select(s => new { sql = s.Sql, transaction = s.Transaction, withheld = s.WithheldBecause }),
+            }),
+            // The script in run order, each statement also in its guarded (idempotent) form: what the align migration is made of.
+            script = Align.AlignModel.OrderedSteps(report.Diff).Select(s => new
+            {
+                sql = s.Sql,
+                guarded = guarded[s],
+                transaction = s.Transaction,
+                withheld = s.WithheldBecause,
+                comment = Align.AlignModel.Comment(s),
+                bucket = s.Change.Bucket,
             }),
             legacy = report.Legacy.Select(l => new { kind = l.Object.KindName, @object = l.Object.DisplayName, key = l.Object.Key, rule = l.Rule }),
         };

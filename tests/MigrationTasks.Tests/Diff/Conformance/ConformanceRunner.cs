@@ -4,6 +4,9 @@ using MigrationTasks.Catalog;
 using MigrationTasks.Catalog.Model;
 using MigrationTasks.Connections;
 using MigrationTasks.Diff;
+using MigrationTasks.Diff.Align;
+using MigrationTasks.Diff.Classification;
+using MigrationTasks.Diff.Reports;
 using MigrationTasks.Diff.Sql;
 using MigrationTasks.Errors;
 using MigrationTasks.Servers;
@@ -28,7 +31,9 @@ public sealed record CaseResult(CorpusCase Case, string Direction, Outcome Outco
 /// databases, seeded), diff, apply the script to the source with psql, then require an empty re-diff
 /// and equal normalised <c>pg_dump --schema-only</c> output (an oracle independent of the differ's own catalog).
 /// Both directions are planned from the pristine states before either script runs, so each script is applied
-/// to its own source database: two databases per case.
+/// to its own source database. The align migration (the idempotent form of the same fixes) is proven on two
+/// more copies: it brings the source to the target, changes nothing on the target, and changes nothing when
+/// run twice.
 /// </summary>
 public sealed class ConformanceRunner(IPostgresServer server, PostgresInstallation binaries, string workFolder)
 {
@@ -90,19 +95,32 @@ public sealed class ConformanceRunner(IPostgresServer server, PostgresInstallati
         var id = Interlocked.Increment(ref _counter).ToString(CultureInfo.InvariantCulture);
         var a = $"conformance_{id}_a";
         var b = $"conformance_{id}_b";
+        var (alignA, alignB) = (a + "_align", b + "_align");
         var results = new List<CaseResult>();
         try
         {
             await BuildAsync(a, item.StateA, item.SeedA, cancellationToken);
             await BuildAsync(b, item.StateB, item.SeedB, cancellationToken);
-            var catalogA = await CatalogReader.ReadAsync(Database(a), cancellationToken);
-            var catalogB = await CatalogReader.ReadAsync(Database(b), cancellationToken);
-            var dumpA = SchemaDump.Normalize(await DumpAsync(a, cancellationToken));
-            var dumpB = SchemaDump.Normalize(await DumpAsync(b, cancellationToken));
+            await ExecuteAsync($"CREATE DATABASE {SqlQuote.Identifier(alignA)} TEMPLATE {SqlQuote.Identifier(a)} STRATEGY FILE_COPY", cancellationToken);
+            await ExecuteAsync($"CREATE DATABASE {SqlQuote.Identifier(alignB)} TEMPLATE {SqlQuote.Identifier(b)} STRATEGY FILE_COPY", cancellationToken);
+            var state = new States(
+                await CatalogReader.ReadAsync(Database(a), cancellationToken),
+                await CatalogReader.ReadAsync(Database(b), cancellationToken),
+                SchemaDump.Normalize(await DumpAsync(a, cancellationToken)),
+                SchemaDump.Normalize(await DumpAsync(b, cancellationToken)));
 
-            // Both directions are planned from the pristine states, then each script is applied to its source in place.
-            results.Add(await DirectionAsync(item, "a→b", a, catalogA, catalogB, dumpB, cancellationToken));
-            results.Add(await DirectionAsync(item, "b→a", b, catalogB, catalogA, dumpA, cancellationToken));
+            // Both directions are planned from the pristine states; each script then runs on its own database.
+            var toB = SchemaDiffer.Compare(state.CatalogB, state.CatalogA, new DiffOptions { AllowDestructive = true });
+            var toA = SchemaDiffer.Compare(state.CatalogA, state.CatalogB, new DiffOptions { AllowDestructive = true });
+            var alignToB = await WriteAsync(item, "a-to-b.align", Align(toB), cancellationToken);
+            var alignToA = await WriteAsync(item, "b-to-a.align", Align(toA), cancellationToken);
+
+            var ab = await ScriptAsync(item, "a→b", a, toB, state.CatalogB, state.DumpB, cancellationToken)
+                ?? await AlignAsync(item, "a→b", alignA, alignToA, state.CatalogA, state.DumpA, alignToB, state.CatalogB, state.DumpB, cancellationToken);
+            var ba = await ScriptAsync(item, "b→a", b, toA, state.CatalogA, state.DumpA, cancellationToken)
+                ?? await AlignAsync(item, "b→a", alignB, alignToB, state.CatalogB, state.DumpB, alignToA, state.CatalogA, state.DumpA, cancellationToken);
+            results.Add(ab ?? new CaseResult(item, "a→b", Outcome.Passed, $"{toB.Steps.Count} statements"));
+            results.Add(ba ?? new CaseResult(item, "b→a", Outcome.Passed, $"{toA.Steps.Count} statements"));
         }
         catch (Exception exception) when (exception is MigrationTasksException or NpgsqlException)
         {
@@ -110,46 +128,119 @@ public sealed class ConformanceRunner(IPostgresServer server, PostgresInstallati
         }
         finally
         {
-            await DropAsync(a);
-            await DropAsync(b);
+            foreach (var database in new[] { a, b, alignA, alignB })
+            {
+                await DropAsync(database);
+            }
         }
 
         return results;
     }
 
-    private async Task<CaseResult> DirectionAsync(CorpusCase item, string direction, string source, DatabaseCatalog sourceCatalog, DatabaseCatalog targetCatalog,
+    private sealed record States(DatabaseCatalog CatalogA, DatabaseCatalog CatalogB, IReadOnlyList<string> DumpA, IReadOnlyList<string> DumpB);
+
+    /// <summary>The diff script on the source: it must apply, re-diff empty and dump like the target. Null when it does.</summary>
+    private async Task<CaseResult?> ScriptAsync(CorpusCase item, string direction, string source, SchemaDiff diff, DatabaseCatalog targetCatalog,
         IReadOnlyList<string> targetDump, CancellationToken cancellationToken)
+    {
+        var script = await WriteAsync(item, direction == "a→b" ? "a-to-b" : "b-to-a", ScriptRenderer.Render(diff.Steps, $"{item.Name} {direction}"), cancellationToken);
+        return await ApplyAsync(source, script, singleTransaction: false, cancellationToken) is { } failure
+            ? new CaseResult(item, direction, Outcome.Failed, $"applying the script failed: {failure} (script: {script})")
+            : await SameAsync(item, direction, "the script", source, targetCatalog, targetDump, script, cancellationToken);
+    }
+
+    /// <summary>
+    /// The align migration of this direction, on a pristine copy of the source that first receives the other
+    /// direction's align migration (which must change nothing there, its target): then this one must bring it to
+    /// the target, and a second run must change nothing. Null when all holds.
+    /// </summary>
+    private async Task<CaseResult?> AlignAsync(CorpusCase item, string direction, string database, string otherAlign, DatabaseCatalog sourceCatalog,
+        IReadOnlyList<string> sourceDump, string align, DatabaseCatalog targetCatalog, IReadOnlyList<string> targetDump, CancellationToken cancellationToken)
+    {
+        var other = direction == "a→b" ? "b→a" : "a→b";
+        if (await ApplyMigrationAsync(database, otherAlign, cancellationToken) is { } noOpFailure)
+        {
+            return new CaseResult(item, direction, Outcome.Failed, $"the {other} align migration failed on its target: {noOpFailure} (migration: {otherAlign})");
+        }
+
+        if (await SameAsync(item, direction, $"the {other} align migration on its target (must change nothing)", database, sourceCatalog, sourceDump, otherAlign, cancellationToken) is { } changed)
+        {
+            return changed;
+        }
+
+        for (var run = 1; run <= 2; run++)
+        {
+            if (await ApplyMigrationAsync(database, align, cancellationToken) is { } failure)
+            {
+                return new CaseResult(item, direction, Outcome.Failed, $"the align migration failed (run {run}): {failure} (migration: {align})");
+            }
+
+            if (await SameAsync(item, direction, $"the align migration (run {run})", database, targetCatalog, targetDump, align, cancellationToken) is { } different)
+            {
+                return different;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Null when the database re-diffs empty against the target and dumps like it.</summary>
+    private async Task<CaseResult?> SameAsync(CorpusCase item, string direction, string what, string database, DatabaseCatalog targetCatalog,
+        IReadOnlyList<string> targetDump, string file, CancellationToken cancellationToken)
+    {
+        var again = SchemaDiffer.Compare(targetCatalog, await CatalogReader.ReadAsync(Database(database), cancellationToken), new DiffOptions { AllowDestructive = true });
+        if (!again.IsEmpty)
+        {
+            return new CaseResult(item, direction, Outcome.Failed, $"after {what}, the re-diff is not empty: {string.Join(" | ", again.Changes.Take(5))} ({file})");
+        }
+
+        var difference = SchemaDump.Difference(SchemaDump.Normalize(await DumpAsync(database, cancellationToken)), targetDump);
+        return difference.Length == 0 ? null : new CaseResult(item, direction, Outcome.Failed, $"after {what}: {difference} ({file})");
+    }
+
+    /// <summary>The align migration of a diff, as the align template renders it (nothing withheld: AllowDestructive).</summary>
+    private static string Align(SchemaDiff diff)
+    {
+        DiffReport.Classify(diff.Changes);
+        var report = new DiffReport
+        {
+            From = "source",
+            To = "target",
+            Diff = diff,
+            Scope = DiffScope.Apply(diff.Desired, diff.Actual, DiffProfile.None, DiffConfig.Empty),
+            Profile = DiffProfile.None,
+            Options = new DiffOptions { AllowDestructive = true },
+            ScriptPath = "prod_diff.sql",
+        };
+        return AlignRenderer.Render(AlignModel.FromReport(report));
+    }
+
+    /// <summary>
+    /// A migration file runs in one transaction, as the Supabase CLI and ApplyMigrations run it; new enum labels
+    /// are the exception ApplyMigrations makes (they run on their own), so such a file runs statement by statement.
+    /// </summary>
+    private Task<string?> ApplyMigrationAsync(string database, string file, CancellationToken cancellationToken) =>
+        ApplyAsync(database, file, singleTransaction: !File.ReadAllText(file).Contains(" ADD VALUE IF NOT EXISTS ", StringComparison.Ordinal), cancellationToken);
+
+    private async Task<string?> ApplyAsync(string database, string file, bool singleTransaction, CancellationToken cancellationToken)
     {
         try
         {
-            var diff = SchemaDiffer.Compare(targetCatalog, sourceCatalog, new DiffOptions { AllowDestructive = true });
-            var script = Path.Combine(workFolder, $"{item.Name}.{(direction == "a→b" ? "a-to-b" : "b-to-a")}.sql");
-            await File.WriteAllTextAsync(script, ScriptRenderer.Render(diff.Steps, $"{item.Name} {direction}"), cancellationToken);
-            try
-            {
-                await PostgresTool.RunPsqlFileAsync(binaries, Database(source), script, null, cancellationToken);
-            }
-            catch (MigrationTasksException exception)
-            {
-                return new CaseResult(item, direction, Outcome.Failed, $"applying the script failed: {exception.Message} (script: {script})");
-            }
-
-            var after = await CatalogReader.ReadAsync(Database(source), cancellationToken);
-            var again = SchemaDiffer.Compare(targetCatalog, after, new DiffOptions { AllowDestructive = true });
-            if (!again.IsEmpty)
-            {
-                return new CaseResult(item, direction, Outcome.Failed, $"re-diff not empty: {string.Join(" | ", again.Changes.Take(5))} (script: {script})");
-            }
-
-            var dumpDifference = SchemaDump.Difference(SchemaDump.Normalize(await DumpAsync(source, cancellationToken)), targetDump);
-            return dumpDifference.Length == 0
-                ? new CaseResult(item, direction, Outcome.Passed, $"{diff.Steps.Count} statements")
-                : new CaseResult(item, direction, Outcome.Failed, $"{dumpDifference} (script: {script})");
+            string[] arguments = singleTransaction ? ["-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-f", file] : ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", file];
+            await PostgresTool.RunAsync(binaries, "psql", Database(database), arguments, cancellationToken);
+            return null;
         }
         catch (MigrationTasksException exception)
         {
-            return new CaseResult(item, direction, Outcome.Failed, exception.Message);
+            return exception.Message;
         }
+    }
+
+    private async Task<string> WriteAsync(CorpusCase item, string suffix, string text, CancellationToken cancellationToken)
+    {
+        var path = Path.Combine(workFolder, $"{item.Name}.{suffix}.sql");
+        await File.WriteAllTextAsync(path, text, cancellationToken);
+        return path;
     }
 
     /// <summary>The per-category table and the totals, as the runner prints them.</summary>
