@@ -24,6 +24,13 @@ public sealed record DiffRequest
     /// <summary>...or from migration files applied to a shadow database.</summary>
     public ShadowRequest? ToMigrations { get; init; }
 
+    /// <summary>
+    /// With migrations as the desired side: build only the versions the database records as applied in its
+    /// Supabase migration history (the others are pending, which is not drift). Off, or without a history table,
+    /// every file is applied.
+    /// </summary>
+    public bool OnlyAppliedMigrations { get; init; } = true;
+
     public DiffOptions Options { get; init; } = new();
 
     public DiffProfile Profile { get; init; } = DiffProfile.Supabase;
@@ -53,6 +60,7 @@ public static class DiffRunner
 
         DatabaseCatalog desired;
         string to;
+        IReadOnlyList<string> pending = [];
         if (request.ToDatabase is not null)
         {
             desired = await CatalogReader.ReadAsync(request.ToDatabase, cancellationToken).ConfigureAwait(false);
@@ -61,8 +69,19 @@ public static class DiffRunner
         else
         {
             var shadow = request.ToMigrations ?? throw new ArgumentException("A diff needs a desired schema: a database or migrations.", nameof(request));
+            if (request.OnlyAppliedMigrations && await AppliedMigrations.ReadAsync(request.From, cancellationToken).ConfigureAwait(false) is { } applied)
+            {
+                shadow = shadow with { AppliedVersions = applied };
+                pending = shadow.PendingFiles().Select(Path.GetFileName).OfType<string>().ToList();
+                if (pending.Count > 0)
+                {
+                    log.Info($"{pending.Count} migrations are not applied on {request.FromLabel ?? request.From.Describe()} yet (pending, not drift): {string.Join(", ", pending)}.");
+                }
+            }
+
             desired = await ShadowSchema.BuildAsync(shadow, log, cancellationToken).ConfigureAwait(false);
-            to = $"{Relative(shadow.MigrationsDirectory, request.BaseDirectory)} ({Directory.GetFiles(shadow.MigrationsDirectory, "*.sql").Length} migrations)";
+            var built = shadow.Files().Count;
+            to = $"{Relative(shadow.MigrationsDirectory, request.BaseDirectory)} ({built} migrations{(pending.Count > 0 ? $" applied there; {pending.Count} pending" : "")})";
         }
 
         var scope = DiffScope.Apply(desired, actual, request.Profile, request.Config);
@@ -78,6 +97,7 @@ public static class DiffRunner
             Profile = request.Profile,
             Options = request.Options,
             ScriptPath = Relative(scriptPath, request.BaseDirectory),
+            PendingMigrations = pending,
         };
 
         var folder = Path.GetDirectoryName(scriptPath)!;

@@ -203,6 +203,26 @@ public sealed class DiffEngineTests
         Assert.AreEqual(smallCatalog.Info.QueryCount, largeCatalog.Info.QueryCount);
     }
 
+    [TestMethod]
+    public async Task ACachedCatalogReadsBackAsTheSameSchema()
+    {
+        await using var database = await TestServer.CreateDatabaseAsync(TestTemplate.Migrated);
+        var catalog = await ReadAsync(database);
+        var file = Path.Combine(TestPaths.NewFolder("snapshot"), "catalog.json");
+
+        await CatalogSnapshot.WriteAsync(catalog, file, TestContext.CancellationToken);
+        var copy = await CatalogSnapshot.ReadAsync(file, TestContext.CancellationToken);
+
+        Assert.IsNotNull(copy);
+        Assert.AreEqual(catalog.Objects.Count, copy.Objects.Count);
+        Assert.IsTrue(SchemaDiffer.Compare(catalog, copy).IsEmpty);
+        Assert.IsTrue(SchemaDiffer.Compare(copy, catalog).IsEmpty);
+        CollectionAssert.AreEquivalent(catalog.Dependencies.SelectMany(p => p.Value.Select(d => (p.Key, d))).ToList(), copy.Dependencies.SelectMany(p => p.Value.Select(d => (p.Key, d))).ToList());
+        Assert.AreEqual(catalog.Info.BuiltInPrivileges['r'].Count, copy.Info.BuiltInPrivileges['r'].Count);
+        await File.WriteAllTextAsync(file, "{ not json", TestContext.CancellationToken);
+        Assert.IsNull(await CatalogSnapshot.ReadAsync(file, TestContext.CancellationToken), "a damaged cache is rebuilt, not trusted");
+    }
+
     private async Task<TestDatabase> DatabaseAsync(string sql)
     {
         var database = await TestServer.CreateDatabaseAsync();

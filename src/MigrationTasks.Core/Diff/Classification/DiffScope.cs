@@ -72,9 +72,11 @@ public sealed class DiffScope
             if (RuleFor(item) is { } rule)
             {
                 legacyKeys.Add(item.Key);
-                var parentIsLegacy = item.Parent is { } parent && !desired.Objects.ContainsKey(parent)
+                // Columns, defaults, constraints and indexes belong to their legacy table and are not listed on their own.
+                var belongsToLegacy = item is ColumnObject or DefaultObject or ConstraintObject or IndexObject
+                    && item.Parent is { } parent && !desired.Objects.ContainsKey(parent)
                     && actual.Objects.GetValueOrDefault(parent) is { } owner && RuleFor(owner) is not null;
-                if (!parentIsLegacy)
+                if (!belongsToLegacy)
                 {
                     legacy.Add(new LegacyObject(item, rule));
                 }

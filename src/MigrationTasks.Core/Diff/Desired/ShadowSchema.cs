@@ -26,6 +26,23 @@ public sealed record ShadowRequest
     public string? CacheDirectory { get; init; }
 
     public IMigrationFileApplier Applier { get; init; } = PsqlMigrationFileApplier.Instance;
+
+    /// <summary>
+    /// When set, only these versions are applied: the desired schema is what the migrations production has
+    /// already applied build (the others are pending, not drift). Null applies every file.
+    /// </summary>
+    public IReadOnlySet<string>? AppliedVersions { get; init; }
+
+    /// <summary>The migration files, in version order.</summary>
+    public IReadOnlyList<string> AllFiles() =>
+        Directory.Exists(MigrationsDirectory) ? [.. Directory.GetFiles(MigrationsDirectory, "*.sql").Order(StringComparer.Ordinal)] : [];
+
+    /// <summary>The files the desired schema is built from.</summary>
+    public IReadOnlyList<string> Files() =>
+        AppliedVersions is null ? AllFiles() : [.. AllFiles().Where(f => AppliedVersions.Contains(AppliedMigrations.VersionOf(f)))];
+
+    /// <summary>The files not yet applied (empty when every file is wanted).</summary>
+    public IReadOnlyList<string> PendingFiles() => [.. AllFiles().Except(Files(), StringComparer.Ordinal)];
 }
 
 /// <summary>
@@ -37,14 +54,12 @@ public static class ShadowSchema
 {
     public static async Task<DatabaseCatalog> BuildAsync(ShadowRequest request, IEngineLog log, CancellationToken cancellationToken)
     {
-        var files = Directory.Exists(request.MigrationsDirectory)
-            ? Directory.GetFiles(request.MigrationsDirectory, "*.sql").Order(StringComparer.Ordinal).ToList()
-            : [];
-        if (files.Count == 0)
+        if (request.AllFiles().Count == 0)
         {
             throw Errors.Errors.NoMigrations(request.MigrationsDirectory);
         }
 
+        var files = request.Files();
         var hash = Hash(files, request.LayerScript);
         var cached = request.CacheDirectory is null ? null : Path.Combine(request.CacheDirectory, $"shadow-catalog-{hash}.json");
         if (cached is not null && await CatalogSnapshot.ReadAsync(cached, cancellationToken).ConfigureAwait(false) is { } reused)
@@ -67,7 +82,10 @@ public static class ShadowSchema
             }
 
             log.Info($"Desired schema: applying {files.Count} migrations to a shadow database on {server.Kind} {server.Connection.Describe()}.");
-            await request.Applier.ApplyAsync(binaries, database, files, cancellationToken).ConfigureAwait(false);
+            if (files.Count > 0)
+            {
+                await request.Applier.ApplyAsync(binaries, database, files, cancellationToken).ConfigureAwait(false);
+            }
             var catalog = await CatalogReader.ReadAsync(database, cancellationToken).ConfigureAwait(false);
             if (cached is not null)
             {

@@ -24,6 +24,7 @@ public static class DiffJson
             to = report.To,
             profile = report.Profile.Name,
             scriptFile = report.ScriptPath,
+            pendingMigrations = report.PendingMigrations,
             summary = new
             {
                 drift = report.Drift.Count,

@@ -18,6 +18,10 @@ public static class DiffMarkdown
         md.AppendLine(CultureInfo.InvariantCulture, $"- **Result**: {(report.Passed ? "passed: no drift, no security difference" : "differences found")}");
         md.AppendLine(CultureInfo.InvariantCulture, $"- **Script**: `{report.ScriptPath}` ({report.Diff.Steps.Count} statements{(withheld > 0 ? $", {withheld} withheld as destructive" : "")})");
         md.AppendLine(CultureInfo.InvariantCulture, $"- **Profile**: {report.Profile.Name} ({report.Scope.IgnoredCount} managed or ignored objects left out)");
+        if (report.PendingMigrations.Count > 0)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"- **Pending migrations** (not applied there yet; not drift, left out of the desired schema): {string.Join(", ", report.PendingMigrations.Select(p => $"`{p}`"))}");
+        }
         md.AppendLine();
         md.AppendLine("| Bucket | Count |");
         md.AppendLine("|---|---|");

@@ -26,6 +26,9 @@ public sealed record DiffReport
     /// <summary>The SQL script's path, relative when it can be.</summary>
     public required string ScriptPath { get; init; }
 
+    /// <summary>Migration files the database has not applied yet: not drift; the desired schema leaves them out.</summary>
+    public IReadOnlyList<string> PendingMigrations { get; init; } = [];
+
     public IReadOnlyList<Change> Drift => Diff.Changes.Where(c => c.Bucket == DiffBucket.Drift).ToList();
 
     public IReadOnlyList<Change> Security => Diff.Changes.Where(c => c.Bucket == DiffBucket.Security).ToList();
