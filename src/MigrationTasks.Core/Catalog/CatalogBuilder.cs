@@ -506,31 +506,37 @@ internal sealed class CatalogBuilder(IReadOnlyDictionary<string, ResultSet> resu
         }
     }
 
+    /// <summary>The table a trigger or policy row belongs to, or null when the table is not in the catalog.</summary>
+    private (string Key, string Schema, string Sql, string Name)? OwningTable(ResultSet.Row row, string column)
+    {
+        var table = row.Oid(column);
+        return _keys.TryGetValue((PgClass, table), out var key) ? (key, _relationNames[table].Schema, _relationSql[table], _relationNames[table].Name) : null;
+    }
+
     private void ReadTriggers()
     {
         foreach (var row in results["triggers"].All())
         {
-            var table = row.Oid("tgrelid");
-            if (!_keys.TryGetValue((PgClass, table), out var tableKey))
+            if (OwningTable(row, "tgrelid") is not { } table)
             {
                 continue;
             }
 
             var name = row.String("tgname");
-            var key = ObjectKeys.Trigger(tableKey, name);
+            var key = ObjectKeys.Trigger(table.Key, name);
             Add(new TriggerObject
             {
                 Key = key,
-                Parent = tableKey,
-                Schema = _relationNames[table].Schema,
+                Parent = table.Key,
+                Schema = table.Schema,
                 Name = name,
-                Table = _relationSql[table],
-                TableName = _relationNames[table].Name,
+                Table = table.Sql,
+                TableName = table.Name,
                 Definition = row.String("definition"),
                 Enabled = row.Char("tgenabled"),
                 Comment = Comment(PgTrigger, row.Oid("oid")),
             }, PgTrigger, row.Oid("oid"));
-            Depend(key, tableKey, DependencyKind.Automatic);
+            Depend(key, table.Key, DependencyKind.Automatic);
         }
     }
 
@@ -538,22 +544,21 @@ internal sealed class CatalogBuilder(IReadOnlyDictionary<string, ResultSet> resu
     {
         foreach (var row in results["policies"].All())
         {
-            var table = row.Oid("polrelid");
-            if (!_keys.TryGetValue((PgClass, table), out var tableKey))
+            if (OwningTable(row, "polrelid") is not { } table)
             {
                 continue;
             }
 
             var name = row.String("polname");
-            var key = ObjectKeys.Policy(tableKey, name);
+            var key = ObjectKeys.Policy(table.Key, name);
             Add(new PolicyObject
             {
                 Key = key,
-                Parent = tableKey,
-                Schema = _relationNames[table].Schema,
+                Parent = table.Key,
+                Schema = table.Schema,
                 Name = name,
-                Table = _relationSql[table],
-                TableName = _relationNames[table].Name,
+                Table = table.Sql,
+                TableName = table.Name,
                 Command = row.Char("polcmd"),
                 Permissive = row.Bool("polpermissive"),
                 Roles = row.Strings("roles"),
@@ -561,7 +566,7 @@ internal sealed class CatalogBuilder(IReadOnlyDictionary<string, ResultSet> resu
                 Check = row.NullableString("check_expression"),
                 Comment = Comment(PgPolicy, row.Oid("oid")),
             }, PgPolicy, row.Oid("oid"));
-            Depend(key, tableKey, DependencyKind.Automatic);
+            Depend(key, table.Key, DependencyKind.Automatic);
         }
     }
 

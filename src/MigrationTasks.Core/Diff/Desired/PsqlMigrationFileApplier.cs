@@ -26,7 +26,7 @@ public sealed partial class PsqlMigrationFileApplier : IMigrationFileApplier
             {
                 await PostgresTool.RunAsync(binaries, "psql", database, ["-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-f", file], cancellationToken).ConfigureAwait(false);
             }
-            catch (MigrationTasksException exception) when (exception.Code == "MT0020")
+            catch (MigrationTasksException exception)
             {
                 var match = PsqlError().Match(exception.Message);
                 throw match.Success

@@ -68,7 +68,6 @@ internal sealed class ChangePlanner(DatabaseCatalog desired, DatabaseCatalog act
         {
             ColumnObject column => !column.IsLocal,
             ConstraintObject constraint => !constraint.IsLocal,
-            RoutineObject { Extension: not null } => false,
             _ => false,
         };
     }

@@ -34,7 +34,7 @@ internal sealed partial class StatementBuilder
 
         if (Ddl.GrantTarget(wanted) is { } target && ObjectType(wanted) is { } type)
         {
-            var expected = ExpectedPrivileges(type, wanted.Schema, wanted.Owner ?? Role);
+            var expected = ExpectedPrivileges(type, wanted.Schema);
             AddPrivilegeSteps(wanted, null, target, expected, Normalize(wanted.Privileges, wanted.Owner), wanted.Owner ?? Role, change);
         }
     }
@@ -141,7 +141,7 @@ internal sealed partial class StatementBuilder
     /// default, replaced by the role's global default privileges, plus its default privileges in the schema
     /// (as they are in the database being changed: default-privilege changes run after every CREATE).
     /// </summary>
-    private IReadOnlyList<Privilege> ExpectedPrivileges(char type, string schema, string owner)
+    private IReadOnlyList<Privilege> ExpectedPrivileges(char type, string schema)
     {
         var builtIn = actual.Info.BuiltInPrivileges.GetValueOrDefault(type == 'S' ? 's' : type) ?? [];
         IEnumerable<Privilege> result = builtIn;
@@ -155,8 +155,7 @@ internal sealed partial class StatementBuilder
             result = result.Concat(Normalize(inSchema.Privileges, Role));
         }
 
-        // ALTER ... OWNER TO carries the creator's privileges over to the new owner: still "the owner".
-        _ = owner;
+        // ALTER ... OWNER TO carries the creator's privileges over to the new owner: they stay "the owner's".
         return result.Distinct().Order().ToList();
     }
 

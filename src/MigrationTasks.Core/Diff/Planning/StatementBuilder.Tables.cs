@@ -59,16 +59,7 @@ internal sealed partial class StatementBuilder
         var oldOptions = existing?.Options ?? [];
         if (!column.Options.SequenceEqual(oldOptions))
         {
-            var removed = oldOptions.Select(OptionName).Except(column.Options.Select(OptionName)).ToList();
-            if (removed.Count > 0)
-            {
-                actions.Add($"ALTER COLUMN {column.SqlName} RESET ({string.Join(", ", removed)})");
-            }
-
-            if (column.Options.Count > 0)
-            {
-                actions.Add($"ALTER COLUMN {column.SqlName} SET ({string.Join(", ", column.Options)})");
-            }
+            actions.AddRange(OptionActions(oldOptions, column.Options, $"ALTER COLUMN {column.SqlName} "));
         }
 
         foreach (var action in actions)
@@ -78,6 +69,24 @@ internal sealed partial class StatementBuilder
     }
 
     private static string OptionName(string option) => option.Split('=')[0];
+
+    /// <summary>RESET (what goes away) and SET (what is wanted) for storage options such as fillfactor or security_invoker.</summary>
+    private static List<string> OptionActions(IReadOnlyList<string> existing, IReadOnlyList<string> wanted, string prefix)
+    {
+        var actions = new List<string>();
+        var removed = existing.Select(OptionName).Except(wanted.Select(OptionName)).ToList();
+        if (removed.Count > 0)
+        {
+            actions.Add($"{prefix}RESET ({string.Join(", ", removed)})");
+        }
+
+        if (wanted.Count > 0)
+        {
+            actions.Add($"{prefix}SET ({string.Join(", ", wanted)})");
+        }
+
+        return actions;
+    }
 
     /// <summary>Table-level settings: RLS, replica identity, persistence, options, partition and inheritance links.</summary>
     private void TableSettings(TableObject table, TableObject? existing, Change change)
@@ -95,19 +104,7 @@ internal sealed partial class StatementBuilder
 
         if (existing is not null && !table.Options.SequenceEqual(existing.Options))
         {
-            var removed = existing.Options.Select(OptionName).Except(table.Options.Select(OptionName)).ToList();
-            var actions = new List<string>();
-            if (removed.Count > 0)
-            {
-                actions.Add($"RESET ({string.Join(", ", removed)})");
-            }
-
-            if (table.Options.Count > 0)
-            {
-                actions.Add($"SET ({string.Join(", ", table.Options)})");
-            }
-
-            Add(change, new Step { Sql = Ddl.AlterTable(table.SqlName, string.Join(", ", actions)), Phase = Phases.AlterTable, Alters = { table.Key } });
+            Add(change, new Step { Sql = Ddl.AlterTable(table.SqlName, string.Join(", ", OptionActions(existing.Options, table.Options, ""))), Phase = Phases.AlterTable, Alters = { table.Key } });
         }
 
         if (existing is not null && (table.PartitionOf != existing.PartitionOf || table.PartitionBound != existing.PartitionBound))
@@ -151,7 +148,7 @@ internal sealed partial class StatementBuilder
             }
         }
 
-        if (table.ReplicaIdentity != (existing?.ReplicaIdentity ?? (table.PartitionKey is null ? 'd' : 'd')) || table.ReplicaIdentityIndex != existing?.ReplicaIdentityIndex && table.ReplicaIdentity == 'i')
+        if (table.ReplicaIdentity != (existing?.ReplicaIdentity ?? 'd') || (table.ReplicaIdentity == 'i' && table.ReplicaIdentityIndex != existing?.ReplicaIdentityIndex))
         {
             var clause = table.ReplicaIdentity switch
             {
@@ -633,18 +630,7 @@ internal sealed partial class StatementBuilder
         }
         else if (!view.Options.SequenceEqual(existing.Options))
         {
-            var removed = existing.Options.Select(OptionName).Except(view.Options.Select(OptionName)).ToList();
-            var actions = new List<string>();
-            if (removed.Count > 0)
-            {
-                actions.Add($"RESET ({string.Join(", ", removed)})");
-            }
-
-            if (view.Options.Count > 0)
-            {
-                actions.Add($"SET ({string.Join(", ", view.Options)})");
-            }
-
+            var actions = OptionActions(existing.Options, view.Options, "");
             var security = view.Options.Any(o => o.StartsWith("security", StringComparison.Ordinal)) || existing.Options.Any(o => o.StartsWith("security", StringComparison.Ordinal));
             var target = security ? NewChange(ChangeAction.Alter, view, existing, "security options change: " + string.Join(", ", view.Options.DefaultIfEmpty("none")), security: true) : change;
             Add(target, new Step

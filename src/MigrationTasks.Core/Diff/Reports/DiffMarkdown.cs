@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using MigrationTasks.Catalog.Model;
 
 namespace MigrationTasks.Diff.Reports;
 
@@ -91,6 +90,4 @@ public static class DiffMarkdown
     /// <summary>A short text for logs: the bucket counts.</summary>
     public static string Summary(DiffReport report) =>
         $"{report.Drift.Count} drift, {report.Security.Count} security, {report.Legacy.Count} legacy";
-
-    internal static string Describe(CatalogObject item) => $"{item.KindName} {item.DisplayName}";
 }
