@@ -61,7 +61,7 @@ public sealed class Step
     /// <summary>Why the statement was left out of the script (commented), or null when it is included.</summary>
     public string? WithheldBecause { get; internal set; }
 
-    public IReadOnlyList<Hazard> Hazards { get; init; } = [];
+    public IReadOnlyList<Hazard> Hazards { get; internal set; } = [];
 
     public override string ToString() => Sql;
 }

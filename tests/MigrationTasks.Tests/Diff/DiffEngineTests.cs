@@ -51,8 +51,9 @@ public sealed class DiffEngineTests
             create index t_note_idx on public.t (note);
             alter table public.t enable row level security;
             create policy reader on public.t for select using (true);
+            create view public.totals as select sum(amount) as total from public.t;
             """);
-        await using var actual = await DatabaseAsync("create table public.t (id int primary key, amount int, note text, gone text);");
+        await using var actual = await DatabaseAsync("create table public.t (id int primary key, amount int, note text, gone text); create view public.totals as select sum(amount) as total from public.t;");
         var diff = SchemaDiffer.Compare(await ReadAsync(desired), await ReadAsync(actual));
 
         HazardKind[] Of(string keyStart) => diff.Changes.Where(c => c.Key.StartsWith(keyStart, StringComparison.Ordinal)).SelectMany(c => c.Hazards).Select(h => h.Kind).Distinct().ToArray();
@@ -61,6 +62,7 @@ public sealed class DiffEngineTests
         CollectionAssert.Contains(Of("policy "), HazardKind.AuthorizationChange);
         CollectionAssert.Contains(Of("table \"public\".\"t\""), HazardKind.AuthorizationChange);
         CollectionAssert.Contains(Of("column \"public\".\"t\".\"gone\""), HazardKind.DataLoss);
+        CollectionAssert.Contains(Of("view \"public\".\"totals\""), HazardKind.Replacement, "the view over the retyped column is dropped and created again");
     }
 
     [TestMethod]

@@ -94,7 +94,12 @@ internal sealed partial class StatementBuilder
     {
         var change = NewChange(ChangeAction.Replace, type, existing, "replaced: " + reason);
         var oldName = existing.Name + "__old";
-        var rename = Add(change, new Step { Sql = Ddl.RenameType(existing, oldName), Phase = Phases.RenameAway });
+        var rename = Add(change, new Step
+        {
+            Sql = Ddl.RenameType(existing, oldName),
+            Phase = Phases.RenameAway,
+            Hazards = Hazards(new Hazard(HazardKind.Replacement, $"{existing.KindName} {existing.DisplayName} is replaced: {reason}; its columns are converted through text")),
+        });
         rename.FreesName.Add(type.Key);
         CreateTypeStep(type, change);
         AfterCreate(type, change);

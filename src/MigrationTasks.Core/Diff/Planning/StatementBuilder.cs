@@ -170,6 +170,7 @@ internal sealed partial class StatementBuilder(DatabaseCatalog desired, Database
             var drop = DropStep(existing, change);
             if (drop is not null)
             {
+                drop.Hazards = [.. drop.Hazards, new Hazard(HazardKind.Replacement, $"{existing.KindName} {existing.DisplayName} is dropped and created again: {reason}")];
                 _dropSteps[existing.Key] = drop;
             }
         }
