@@ -30,9 +30,13 @@ public sealed class DiffScope
     /// <summary>How many objects were left out as managed or ignored.</summary>
     public int IgnoredCount { get; }
 
+    /// <summary>Where the Supabase CLI (and ApplyMigrations) keep the migration history.</summary>
+    public const string MigrationHistorySchema = "supabase_migrations";
+
     public static DiffScope Apply(DatabaseCatalog desired, DatabaseCatalog actual, DiffProfile profile, DiffConfig config)
     {
-        var ignoredSchemas = config.IgnoredSchemas.ToHashSet(StringComparer.Ordinal);
+        // The migration history (the Supabase CLI's and ours) is bookkeeping, never application schema.
+        var ignoredSchemas = config.IgnoredSchemas.Append(MigrationHistorySchema).ToHashSet(StringComparer.Ordinal);
         bool Ignored(CatalogObject item) =>
             profile.Manages(item)
             || (item is SchemaObject s ? ignoredSchemas.Contains(s.Name) : item.Schema.Length > 0 && ignoredSchemas.Contains(item.Schema))
