@@ -40,57 +40,76 @@ END
 $guard$;
 
 -- ---------------------------------------------------------------------------------------------------
--- Roles. Created when missing, and their attributes set every time, so a half-made role is repaired.
--- Two databases built at once may race to create a role: the loser ignores the duplicate.
+-- Roles, their memberships and settings: cluster-wide, so several databases built at once on one server
+-- would race on the same catalog rows. The statements still needed are listed first; when there are any,
+-- role changes are serialized across the cluster (a lock on the shared catalog pg_authid, which readers and
+-- logins do not wait for), the list is made again and applied. When nothing is missing, nothing is locked.
 -- ---------------------------------------------------------------------------------------------------
 DO $roles$
 DECLARE
-  spec record;
+  -- Every statement still needed, in order. Role attributes as on Supabase; PostgREST connects as authenticator
+  -- and switches to an API role per request; Supabase's `postgres` is a member of the API roles, and so is the
+  -- role running this script when it is not a superuser (so it can SET ROLE into them); per-role settings apply
+  -- when PostgREST impersonates the role.
+  pending constant text := $q$
+    WITH roles(name, can_login, inherit, bypass_rls) AS (VALUES
+      ('anon', false, true, false), ('authenticated', false, true, false), ('service_role', false, true, true),
+      ('authenticator', true, false, false), ('supabase_auth_admin', true, false, false)),
+    memberships(grantee, granted) AS (
+      SELECT g.name, a.name
+      FROM (SELECT 'authenticator'::name AS name
+            UNION SELECT rolname FROM pg_catalog.pg_roles WHERE rolname = 'postgres'
+            UNION SELECT rolname FROM pg_catalog.pg_roles WHERE rolname = current_user AND NOT rolsuper) g
+      CROSS JOIN (VALUES ('anon'::name), ('authenticated'), ('service_role')) a(name)),
+    settings(name, setting, value) AS (VALUES
+      ('anon', 'statement_timeout', '3s'), ('authenticated', 'statement_timeout', '8s'),
+      ('authenticator', 'statement_timeout', '8s'), ('authenticator', 'lock_timeout', '8s'),
+      ('authenticator', 'pgrst.db_schemas', 'public, graphql_public'), ('supabase_auth_admin', 'search_path', 'auth')),
+    todo(step, statement) AS (
+      SELECT 1, format('CREATE ROLE %I', r.name)
+      FROM roles r WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_roles p WHERE p.rolname = r.name)
+      UNION ALL
+      SELECT 2, format('ALTER ROLE %I %s %s %s NOSUPERUSER NOCREATEDB NOCREATEROLE', r.name,
+                       CASE WHEN r.can_login THEN 'LOGIN' ELSE 'NOLOGIN' END,
+                       CASE WHEN r.inherit THEN 'INHERIT' ELSE 'NOINHERIT' END,
+                       CASE WHEN r.bypass_rls THEN 'BYPASSRLS' ELSE 'NOBYPASSRLS' END)
+      FROM roles r
+      WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_roles p
+                        WHERE p.rolname = r.name AND p.rolcanlogin = r.can_login AND p.rolinherit = r.inherit
+                          AND p.rolbypassrls = r.bypass_rls AND NOT p.rolsuper AND NOT p.rolcreatedb AND NOT p.rolcreaterole)
+      UNION ALL
+      SELECT 3, format('GRANT %I TO %I', m.granted, m.grantee)
+      FROM memberships m
+      WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_auth_members a
+                        JOIN pg_catalog.pg_roles g ON g.oid = a.member JOIN pg_catalog.pg_roles r ON r.oid = a.roleid
+                        WHERE g.rolname = m.grantee AND r.rolname = m.granted)
+      UNION ALL
+      SELECT 4, format('ALTER ROLE %I SET %s = %L', s.name, s.setting, s.value)
+      FROM settings s
+      WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_db_role_setting d JOIN pg_catalog.pg_roles p ON p.oid = d.setrole
+                        WHERE d.setdatabase = 0 AND p.rolname = s.name AND s.setting || '=' || s.value = ANY (d.setconfig)))
+    SELECT coalesce(array_agg(statement ORDER BY step, statement), '{}') FROM todo
+  $q$;
+  statements text[];
+  statement text;
 BEGIN
-  FOR spec IN
-    SELECT * FROM (VALUES
-      ('anon',                'NOLOGIN INHERIT NOBYPASSRLS NOSUPERUSER NOCREATEDB NOCREATEROLE'),
-      ('authenticated',       'NOLOGIN INHERIT NOBYPASSRLS NOSUPERUSER NOCREATEDB NOCREATEROLE'),
-      ('service_role',        'NOLOGIN INHERIT BYPASSRLS NOSUPERUSER NOCREATEDB NOCREATEROLE'),
-      ('authenticator',       'LOGIN NOINHERIT NOBYPASSRLS NOSUPERUSER NOCREATEDB NOCREATEROLE'),
-      ('supabase_auth_admin', 'LOGIN NOINHERIT NOBYPASSRLS NOSUPERUSER NOCREATEDB NOCREATEROLE')
-    ) AS r(name, attributes)
-  LOOP
-    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = spec.name) THEN
-      BEGIN
-        EXECUTE format('CREATE ROLE %I %s', spec.name, spec.attributes);
-      EXCEPTION WHEN duplicate_object OR unique_violation THEN
-        NULL; -- created by a concurrent run
-      END;
-    END IF;
-    EXECUTE format('ALTER ROLE %I %s', spec.name, spec.attributes);
+  EXECUTE pending INTO statements;
+  IF cardinality(statements) = 0 THEN
+    RETURN;
+  END IF;
+
+  BEGIN
+    LOCK TABLE pg_catalog.pg_authid IN SHARE ROW EXCLUSIVE MODE;
+  EXCEPTION WHEN insufficient_privilege THEN
+    NULL; -- not a superuser: go on unserialized
+  END;
+
+  EXECUTE pending INTO statements;
+  FOREACH statement IN ARRAY statements LOOP
+    EXECUTE statement;
   END LOOP;
 END
 $roles$;
-
--- PostgREST connects as authenticator and switches to one of these per request.
-GRANT anon, authenticated, service_role TO authenticator;
-
--- Supabase's `postgres` is a member of the API roles; the role running this script too, so it can SET ROLE
--- without being a superuser.
-DO $members$
-BEGIN
-  IF EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 'postgres') THEN
-    GRANT anon, authenticated, service_role TO postgres;
-  END IF;
-  IF NOT (SELECT rolsuper FROM pg_catalog.pg_roles WHERE rolname = current_user) THEN
-    EXECUTE format('GRANT anon, authenticated, service_role TO %I', current_user);
-  END IF;
-END
-$members$;
-
--- Supabase's per-role settings (they apply when PostgREST impersonates the role).
-ALTER ROLE anon SET statement_timeout = '3s';
-ALTER ROLE authenticated SET statement_timeout = '8s';
-ALTER ROLE authenticator SET statement_timeout = '8s';
-ALTER ROLE authenticator SET lock_timeout = '8s';
-ALTER ROLE authenticator SET pgrst.db_schemas = 'public, graphql_public';
-ALTER ROLE supabase_auth_admin SET search_path = auth;
 
 -- ---------------------------------------------------------------------------------------------------
 -- Schemas and extensions.

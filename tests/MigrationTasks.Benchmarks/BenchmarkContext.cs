@@ -21,14 +21,15 @@ public sealed class BenchmarkContext(IPostgresServer server, int runs, IReadOnly
         typeof(BenchmarkContext).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
 
     /// <summary>
-    /// Runs <paramref name="ours"/> and <paramref name="baseline"/> alternately <see cref="Runs"/> times each (after one
-    /// warm-up of each), and returns the median seconds of each side.
+    /// Runs <paramref name="ours"/> and <paramref name="baseline"/> alternately <see cref="Runs"/> times each (or
+    /// <paramref name="runs"/>, for long measurements), after one warm-up of each unless <paramref name="warmUp"/> is
+    /// false, and returns the median seconds of each side.
     /// </summary>
-    public async Task<(double Ours, double Baseline)> MeasureAsync(Func<Task> ours, Func<Task> baseline, Func<Task>? reset = null)
+    public async Task<(double Ours, double Baseline)> MeasureAsync(Func<Task> ours, Func<Task> baseline, Func<Task>? reset = null, int? runs = null, bool warmUp = true)
     {
         var oursTimes = new List<double>();
         var baselineTimes = new List<double>();
-        for (var run = -1; run < Runs; run++)
+        for (var run = warmUp ? -1 : 0; run < (runs ?? Runs); run++)
         {
             // Alternate which side goes first so caches and background noise are shared fairly.
             var order = run % 2 == 0 ? new[] { (ours, oursTimes), (baseline, baselineTimes) } : [(baseline, baselineTimes), (ours, oursTimes)];

@@ -8,6 +8,8 @@ IBenchmarkScenario[] scenarios =
 [
     new ServerStartScenario(),
     new DiffScenario(),
+    new SampleScenario(),
+    new MigrationsScenario(),
 ];
 
 var selected = new List<string>();

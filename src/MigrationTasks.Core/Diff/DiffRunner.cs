@@ -72,7 +72,7 @@ public static class DiffRunner
             if (request.OnlyAppliedMigrations && await AppliedMigrations.ReadAsync(request.From, cancellationToken).ConfigureAwait(false) is { } applied)
             {
                 shadow = shadow with { AppliedVersions = applied };
-                pending = shadow.PendingFiles().Select(Path.GetFileName).OfType<string>().ToList();
+                pending = [.. shadow.Pending(log).Select(f => f.FileName)];
                 if (pending.Count > 0)
                 {
                     log.Info($"{pending.Count} migrations are not applied on {request.FromLabel ?? request.From.Describe()} yet (pending, not drift): {string.Join(", ", pending)}.");
@@ -80,7 +80,7 @@ public static class DiffRunner
             }
 
             desired = await ShadowSchema.BuildAsync(shadow, log, cancellationToken).ConfigureAwait(false);
-            var built = shadow.Files().Count;
+            var built = shadow.Applied(NullEngineLog.Instance).Files.Count;
             to = $"{Relative(shadow.MigrationsDirectory, request.BaseDirectory)} ({built} migrations{(pending.Count > 0 ? $" applied there; {pending.Count} pending" : "")})";
         }
 

@@ -33,7 +33,8 @@ public sealed class LocalCluster : IPostgresServer
         ["log_min_messages"] = "warning",
     };
 
-    private readonly CommandTask<CommandResult> _process;
+    private CommandTask<CommandResult> _process;
+    private LocalClusterOptions? _options;
     private int _stopped;
 
     private LocalCluster(string directory, PostgresInstallation installation, CommandTask<CommandResult> process, DatabaseConnection connection)
@@ -109,7 +110,7 @@ public sealed class LocalCluster : IPostgresServer
             log.Detail($"initdb {installation.Version} in {(DateTime.UtcNow - started).TotalSeconds:0.0} s: {directory}");
 
             var (port, process) = await StartServerAsync(options, installation, directory, runAs, cancellationToken).ConfigureAwait(false);
-            cluster = new LocalCluster(directory, installation, process, DatabaseConnection.Create("127.0.0.1", port, Superuser, password, "postgres"));
+            cluster = new LocalCluster(directory, installation, process, DatabaseConnection.Create("127.0.0.1", port, Superuser, password, "postgres")) { _options = options };
             ClusterJanitor.Track(cluster);
             cluster.ServerVersion = await ServerInfo.ReadVersionAsync(cluster.Connection, cancellationToken).ConfigureAwait(false);
             log.Detail($"Ephemeral PostgreSQL {cluster.ServerVersion} listening on 127.0.0.1:{port} ({(DateTime.UtcNow - started).TotalSeconds:0.0} s)");
@@ -149,6 +150,74 @@ public sealed class LocalCluster : IPostgresServer
             TryDelete(Directory);
             ClusterJanitor.Untrack(this);
         }
+    }
+
+    /// <summary>
+    /// Kills the server as a crash would: SIGKILL to the postmaster and every one of its processes at once, no
+    /// shutdown checkpoint. The data directory stays as the crash left it; <see cref="RestartAsync"/> recovers it.
+    /// For tests that prove crash safety.
+    /// </summary>
+    public async Task KillAsync()
+    {
+        var postmaster = _process.ProcessId;
+        var children = ChildProcesses(postmaster);
+        Posix.Signal(postmaster, Posix.SigKill);
+        foreach (var child in children)
+        {
+            Posix.Signal(child, Posix.SigKill);
+        }
+
+        await Task.WhenAny(_process.Task, Task.Delay(TimeSpan.FromSeconds(10))).ConfigureAwait(false);
+        for (var wait = 0; wait < 200 && children.Any(Posix.IsAlive); wait++)
+        {
+            await Task.Delay(50).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Starts the server again on the same data directory and port, after <see cref="KillAsync"/> (crash recovery runs first).</summary>
+    public async Task RestartAsync(CancellationToken cancellationToken)
+    {
+        var options = (_options ?? throw new InvalidOperationException("This cluster was not started by StartAsync.")) with { Port = Port };
+
+        // The killed postmaster's lock file still says "ready"; readiness must be read from the new one.
+        File.Delete(Path.Combine(Directory, "data", "postmaster.pid"));
+        var (_, process) = await StartServerAsync(options, Binaries, Directory, Posix.IsRoot ? Superuser : null, cancellationToken).ConfigureAwait(false);
+        _process = process;
+    }
+
+    /// <summary>The processes whose parent is <paramref name="parent"/> (from /proc; empty where there is none).</summary>
+    private static List<int> ChildProcesses(int parent)
+    {
+        var children = new List<int>();
+        if (!System.IO.Directory.Exists("/proc"))
+        {
+            return children;
+        }
+
+        foreach (var entry in System.IO.Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(entry), CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so read after the last ')'.
+                var stat = File.ReadAllText(Path.Combine(entry, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (int.Parse(fields[1], CultureInfo.InvariantCulture) == parent)
+                {
+                    children.Add(pid);
+                }
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+            {
+                // the process ended while we looked
+            }
+        }
+
+        return children;
     }
 
     /// <summary>Synchronous immediate stop, for process exit and failed starts.</summary>

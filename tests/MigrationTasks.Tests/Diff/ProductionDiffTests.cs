@@ -90,7 +90,7 @@ public sealed class ProductionDiffTests
         await production.ExecuteAsync("create schema supabase_migrations; create table supabase_migrations.schema_migrations (version text primary key, statements text[], name text);");
         foreach (var file in applied)
         {
-            await production.ExecuteAsync($"insert into supabase_migrations.schema_migrations (version, name) values ('{AppliedMigrations.VersionOf(file)}', 'x')");
+            await production.ExecuteAsync($"insert into supabase_migrations.schema_migrations (version, name) values ('{MigrationTasks.Migrations.MigrationVersion.FilePattern().Match(Path.GetFileName(file)).Groups[1].Value}', 'x')");
         }
 
         var result = await DiffAsync(production, TestPaths.NewFolder("pending"), allowDestructive: false);

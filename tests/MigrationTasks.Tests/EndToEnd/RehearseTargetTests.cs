@@ -22,7 +22,23 @@ public sealed class RehearseTargetTests
         Assert.IsTrue(result.Succeeded, result.Log);
         Assert.AreEqual(1, result.Count("Staging: local cluster"), result.Log);
         Assert.AreEqual(1, result.Count("Production: PRODUCTION_DATABASE_URL is not set"), result.Log);
-        Assert.IsEmpty(Directory.GetDirectories(clusters), "the ephemeral server was stopped and deleted");
+        Assert.AreEqual(1, result.Count("no production configured: using the bundled sample production, scale 1"), result.Log);
+        Assert.AreEqual(1, result.Count("Sample production built in"), result.Log);
+        Assert.AreEqual(1, result.Count("Production (sample): local cluster"), result.Log);
+        Assert.IsEmpty(Directory.GetDirectories(clusters), "both ephemeral servers were stopped and deleted");
+    }
+
+    [TestMethod]
+    public async Task ABadSampleScaleIsMT0903BeforeAnyServerStarts()
+    {
+        var clusters = TestPaths.NewFolder("bad-scale");
+        var result = await MSBuildRunner.RunAsync(TestPaths.RepositoryRoot, "Rehearse",
+            new Dictionary<string, string> { ["PostgresClusterRoot"] = clusters, ["SampleScale"] = "ten" }, cancellationToken: TestContext.CancellationToken);
+
+        Assert.IsFalse(result.Succeeded, result.Log);
+        Assert.Contains("error MT0903", result.Log);
+        Assert.Contains("SampleScale must be a whole number from 1 to 1000, not 'ten'", result.Log);
+        Assert.IsEmpty(Directory.GetDirectories(clusters));
     }
 
     [TestMethod]

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
+using MigrationTasks.Common;
 using MigrationTasks.Connections;
+using MigrationTasks.Sample;
 using MigrationTasks.Servers;
 using MigrationTasks.Sql;
 using MigrationTasks.Tools;
@@ -16,6 +18,9 @@ public enum TestTemplate
 
     /// <summary><see cref="Supabase"/> plus every file of <c>supabase/migrations</c>, one transaction per file: the v3 schema, no data.</summary>
     Migrated,
+
+    /// <summary>The sample production at scale 1, seed 42 (<c>supabase/sample/production.sql</c> through the engine): v1 data, applied and pending v3 migrations, drift.</summary>
+    SampleProduction,
 }
 
 /// <summary>
@@ -42,6 +47,9 @@ public static class TestTemplates
 
     /// <summary>The compatibility layer script.</summary>
     public static string LayerScript => Path.Combine(SupabaseDirectory, "sample", "supabase_layer.sql");
+
+    /// <summary>The sample production's entry script.</summary>
+    public static string ProductionScript => Path.Combine(SupabaseDirectory, "sample", "production.sql");
 
     /// <summary>The migration files in version order.</summary>
     public static IReadOnlyList<string> MigrationFiles =>
@@ -73,6 +81,7 @@ public static class TestTemplates
         {
             TestTemplate.Supabase => null,
             TestTemplate.Migrated => await NameAsync(TestTemplate.Supabase),
+            TestTemplate.SampleProduction => null,
             _ => throw new ArgumentOutOfRangeException(nameof(template)),
         };
 
@@ -86,6 +95,9 @@ public static class TestTemplates
                 break;
             case TestTemplate.Migrated:
                 await ApplyMigrationsAsync(connection, MigrationFiles);
+                break;
+            case TestTemplate.SampleProduction:
+                await SampleProduction.BuildAsync(Binaries, connection, SupabaseDirectory, SampleProduction.DefaultScale, SampleProduction.DefaultSeed, NullEngineLog.Instance, CancellationToken.None);
                 break;
         }
 

@@ -16,7 +16,7 @@ public sealed class SupabaseLayerTests
           union all
           select format('member %s of %s', m.rolname, r.rolname)
           from pg_auth_members a join pg_roles r on r.oid = a.roleid join pg_roles m on m.oid = a.member
-          where r.rolname in ('anon', 'authenticated', 'service_role')
+          where r.rolname in ('anon', 'authenticated', 'service_role') and m.rolname in ('authenticator', 'postgres')
           union all
           select format('schema %s owner=%s acl=%s', nspname, nspowner::regrole, nspacl) from pg_namespace where nspname in ('auth', 'extensions', 'public')
           union all

@@ -4,6 +4,8 @@ using System.Text;
 using MigrationTasks.Catalog;
 using MigrationTasks.Catalog.Model;
 using MigrationTasks.Common;
+using MigrationTasks.Migrations;
+using MigrationTasks.Tools;
 using MigrationTasks.Servers;
 using MigrationTasks.Sql;
 using Npgsql;
@@ -25,7 +27,7 @@ public sealed record ShadowRequest
     /// <summary>Where built catalogs are kept, by hash of the files that built them; null disables the cache.</summary>
     public string? CacheDirectory { get; init; }
 
-    public IMigrationFileApplier Applier { get; init; } = PsqlMigrationFileApplier.Instance;
+    public IMigrationFileApplier Applier { get; init; } = RunnerMigrationApplier.Instance;
 
     /// <summary>
     /// When set, only these versions are applied: the desired schema is what the migrations production has
@@ -33,16 +35,19 @@ public sealed record ShadowRequest
     /// </summary>
     public IReadOnlySet<string>? AppliedVersions { get; init; }
 
-    /// <summary>The migration files, in version order.</summary>
-    public IReadOnlyList<string> AllFiles() =>
-        Directory.Exists(MigrationsDirectory) ? [.. Directory.GetFiles(MigrationsDirectory, "*.sql").Order(StringComparer.Ordinal)] : [];
+    /// <summary>The migration files as the Supabase CLI reads the folder, in version order.</summary>
+    public MigrationSet All(IEngineLog log) => MigrationSet.Load(MigrationsDirectory, log);
 
-    /// <summary>The files the desired schema is built from.</summary>
-    public IReadOnlyList<string> Files() =>
-        AppliedVersions is null ? AllFiles() : [.. AllFiles().Where(f => AppliedVersions.Contains(AppliedMigrations.VersionOf(f)))];
+    /// <summary>The migrations the desired schema is built from.</summary>
+    public MigrationSet Applied(IEngineLog log)
+    {
+        var all = All(log);
+        return AppliedVersions is null ? all : MigrationSet.FromFiles(all.Directory, all.Files.Where(f => AppliedVersions.Contains(f.Version)));
+    }
 
-    /// <summary>The files not yet applied (empty when every file is wanted).</summary>
-    public IReadOnlyList<string> PendingFiles() => [.. AllFiles().Except(Files(), StringComparer.Ordinal)];
+    /// <summary>The migrations not applied yet (none when every file is wanted).</summary>
+    public IReadOnlyList<MigrationFile> Pending(IEngineLog log) =>
+        AppliedVersions is null ? [] : [.. All(log).Files.Where(f => !AppliedVersions.Contains(f.Version))];
 }
 
 /// <summary>
@@ -54,12 +59,13 @@ public static class ShadowSchema
 {
     public static async Task<DatabaseCatalog> BuildAsync(ShadowRequest request, IEngineLog log, CancellationToken cancellationToken)
     {
-        if (request.AllFiles().Count == 0)
+        if (request.All(NullEngineLog.Instance).Files.Count == 0)
         {
             throw Errors.Errors.NoMigrations(request.MigrationsDirectory);
         }
 
-        var files = request.Files();
+        var migrations = request.Applied(log);
+        var files = migrations.Files.Select(f => f.Path).ToList();
         var hash = Hash(files, request.LayerScript);
         var cached = request.CacheDirectory is null ? null : Path.Combine(request.CacheDirectory, $"shadow-catalog-{hash}.json");
         if (cached is not null && await CatalogSnapshot.ReadAsync(cached, cancellationToken).ConfigureAwait(false) is { } reused)
@@ -78,13 +84,13 @@ public static class ShadowSchema
             if (request.LayerScript is not null && !await IsSupabaseAsync(server, cancellationToken).ConfigureAwait(false))
             {
                 log.Detail($"Applying the Supabase compatibility layer {Path.GetFileName(request.LayerScript)} to the shadow database.");
-                await request.Applier.ApplyAsync(binaries, database, [request.LayerScript], cancellationToken).ConfigureAwait(false);
+                await PostgresTool.RunPsqlFileAsync(binaries, database, request.LayerScript, null, cancellationToken).ConfigureAwait(false);
             }
 
             log.Info($"Desired schema: applying {files.Count} migrations to a shadow database on {server.Kind} {server.Connection.Describe()}.");
             if (files.Count > 0)
             {
-                await request.Applier.ApplyAsync(binaries, database, files, cancellationToken).ConfigureAwait(false);
+                await request.Applier.ApplyAsync(database, migrations, new QuietLog(log), cancellationToken).ConfigureAwait(false);
             }
             var catalog = await CatalogReader.ReadAsync(database, cancellationToken).ConfigureAwait(false);
             if (cached is not null)
@@ -113,6 +119,16 @@ public static class ShadowSchema
         }
 
         return Convert.ToHexStringLower(sha.GetHashAndReset())[..16];
+    }
+
+    /// <summary>The runner's per-file lines are details here: the shadow database is an implementation detail of the diff.</summary>
+    private sealed class QuietLog(IEngineLog log) : IEngineLog
+    {
+        public void Info(string message) => log.Detail(message);
+
+        public void Detail(string message) => log.Detail(message);
+
+        public void Warning(string code, string message) => log.Warning(code, message);
     }
 
     private static async Task<bool> IsSupabaseAsync(IPostgresServer server, CancellationToken cancellationToken)

@@ -32,12 +32,4 @@ public static class AppliedMigrations
 
         return versions;
     }
-
-    /// <summary>The version of a migration file: the digits before the first underscore of its name.</summary>
-    public static string VersionOf(string file)
-    {
-        var name = Path.GetFileName(file);
-        var underscore = name.IndexOf('_', StringComparison.Ordinal);
-        return underscore > 0 ? name[..underscore] : Path.GetFileNameWithoutExtension(name);
-    }
 }
