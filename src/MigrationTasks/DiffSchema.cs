@@ -1,7 +1,10 @@
 using Microsoft.Build.Framework;
+using MigrationTasks.Connections;
 using MigrationTasks.Diff;
 using MigrationTasks.Diff.Classification;
 using MigrationTasks.Diff.Desired;
+using MigrationTasks.Sample;
+using MigrationTasks.Servers;
 using MigrationTasks.Tasks.Infrastructure;
 
 namespace MigrationTasks.Tasks;
@@ -48,6 +51,11 @@ public sealed class DiffSchema : DatabaseTask
     /// <summary>Build indexes on existing tables with CREATE INDEX CONCURRENTLY, after the transaction.</summary>
     public bool DiffConcurrentIndexes { get; set; }
 
+    /// <summary>Scale of the bundled sample production, diffed when production is not configured.</summary>
+    public string? SampleScale { get; set; }
+
+    public string? SampleSeed { get; set; }
+
     [Output]
     public string? ScriptFile { get; private set; }
 
@@ -66,14 +74,52 @@ public sealed class DiffSchema : DatabaseTask
     protected override async Task ExecuteCoreAsync(CancellationToken cancellationToken)
     {
         var fromVariable = string.IsNullOrWhiteSpace(DiffFrom) ? ProductionUrlVariable : DiffFrom.Trim();
-        var from = RequireConnection(nameof(DiffFrom), fromVariable, "database to diff (DiffFrom)");
         var to = string.IsNullOrWhiteSpace(DiffTo) ? "migrations" : DiffTo.Trim();
+        var fromMigrations = string.Equals(to, "migrations", StringComparison.OrdinalIgnoreCase);
+        var desiredDatabase = fromMigrations ? null : RequireConnection(nameof(DiffTo), to, "desired database (DiffTo)");
+        var from = ResolveConnection(nameof(DiffFrom), fromVariable);
+        string fromLabel;
+        IPostgresServer? sampleServer = null;
+        try
+        {
+            if (from is not null)
+            {
+                fromLabel = $"{fromVariable} ({from.Describe()})";
+            }
+            else if (fromVariable == ProductionUrlVariable)
+            {
+                // No production configured: the bundled sample production stands in, and the output says so.
+                var scale = SampleProduction.ParseScale(SampleScale, nameof(SampleScale));
+                var seed = SampleProduction.ParseSeed(SampleSeed, nameof(SampleSeed));
+                EngineLog.Info($"{ProductionUrlVariable} is not set: diffing the bundled sample production (scale {scale}, seed {seed}) on an ephemeral server.");
+                sampleServer = await EphemeralServers.AcquireAsync(ServerRequest(), EngineLog, cancellationToken).ConfigureAwait(false);
+                from = await SampleProduction.CreateAsync(sampleServer, SupabaseDirectory, scale, seed, EngineLog, cancellationToken).ConfigureAwait(false);
+                fromLabel = $"the sample production (scale {scale}, seed {seed})";
+            }
+            else
+            {
+                throw Errors.Errors.VariableNotSet(fromVariable, "database to diff (DiffFrom)");
+            }
+
+            await DiffAsync(from, fromLabel, desiredDatabase, fromMigrations ? Shadow(sampleServer) : null, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (sampleServer is not null)
+            {
+                await sampleServer.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task DiffAsync(DatabaseConnection from, string fromLabel, DatabaseConnection? desiredDatabase, ShadowRequest? shadow, CancellationToken cancellationToken)
+    {
         var request = new DiffRequest
         {
             From = from,
-            FromLabel = $"{fromVariable} ({from.Describe()})",
-            ToDatabase = string.Equals(to, "migrations", StringComparison.OrdinalIgnoreCase) ? null : RequireConnection(nameof(DiffTo), to, "desired database (DiffTo)"),
-            ToMigrations = string.Equals(to, "migrations", StringComparison.OrdinalIgnoreCase) ? Shadow() : null,
+            FromLabel = fromLabel,
+            ToDatabase = desiredDatabase,
+            ToMigrations = shadow,
             Options = new DiffOptions { AllowDestructive = AllowDestructive, ConcurrentIndexes = DiffConcurrentIndexes },
             Profile = Diff.Classification.DiffProfile.Named(DiffProfile),
             Config = Diff.Classification.DiffConfig.Load(DiffConfig),
@@ -95,14 +141,15 @@ public sealed class DiffSchema : DatabaseTask
         }
     }
 
-    private ShadowRequest Shadow()
+    /// <summary>The shadow database's request: on the sample's server when there is one (no second server start).</summary>
+    private ShadowRequest Shadow(IPostgresServer? sampleServer)
     {
         var layer = Path.Combine(SupabaseDirectory, "sample", "supabase_layer.sql");
         return new ShadowRequest
         {
             MigrationsDirectory = Path.Combine(SupabaseDirectory, "migrations"),
             LayerScript = File.Exists(layer) ? layer : null,
-            Server = ServerRequest(),
+            Server = sampleServer is null ? ServerRequest() : ServerRequest() with { Existing = sampleServer.Connection },
             CacheDirectory = Path.Combine(ArtifactsDirectory, "cache"),
         };
     }

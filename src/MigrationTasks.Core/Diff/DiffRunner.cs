@@ -87,6 +87,18 @@ public static class DiffRunner
         var scope = DiffScope.Apply(desired, actual, request.Profile, request.Config);
         var diff = SchemaDiffer.Compare(scope.Desired, actual, request.Options);
         DiffReport.Classify(diff.Changes);
+        (SchemaDiff, IReadOnlySet<string>)? alignSource = null;
+        if (pending.Count > 0 && request.ToMigrations is { } migrations)
+        {
+            // The align migration runs after the pending migrations: its target is what every migration builds, less
+            // the pending migrations' own work (unless that work is on a drifted object).
+            var everything = await ShadowSchema.BuildAsync(migrations, log, cancellationToken).ConfigureAwait(false);
+            var pendingKeys = SchemaDiffer.Compare(everything, desired).Changes.Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+            var driftKeys = diff.Changes.Select(c => c.Key).ToHashSet(StringComparer.Ordinal);
+            var full = SchemaDiffer.Compare(DiffScope.Apply(everything, actual, request.Profile, request.Config).Desired, actual, request.Options);
+            DiffReport.Classify(full.Changes);
+            alignSource = (full, full.Changes.Select(c => c.Key).Where(k => !pendingKeys.Contains(k) || driftKeys.Contains(k)).ToHashSet(StringComparer.Ordinal));
+        }
         var scriptPath = Path.GetFullPath(request.ScriptPath);
         var report = new DiffReport
         {
@@ -98,6 +110,7 @@ public static class DiffRunner
             Options = request.Options,
             ScriptPath = Relative(scriptPath, request.BaseDirectory),
             PendingMigrations = pending,
+            AlignSource = alignSource,
         };
 
         var folder = Path.GetDirectoryName(scriptPath)!;

@@ -36,7 +36,7 @@ public sealed record AlignModel(string From, string To, int Drift, int Security,
                     s.GetProperty("comment").GetString()!,
                     s.TryGetProperty("withheld", out var withheld) && withheld.ValueKind == JsonValueKind.String ? withheld.GetString() : null))
                 .ToList();
-            return new AlignModel(root.GetProperty("from").GetString()!, root.GetProperty("to").GetString()!, summary.GetProperty("drift").GetInt32(),
+            return new AlignModel(Label(root.GetProperty("from").GetString()!), root.GetProperty("to").GetString()!, summary.GetProperty("drift").GetInt32(),
                 summary.GetProperty("security").GetInt32(), summary.GetProperty("legacy").GetInt32(), statements);
         }
         catch (Exception exception) when (exception is JsonException or KeyNotFoundException or InvalidOperationException)
@@ -48,12 +48,14 @@ public sealed record AlignModel(string From, string To, int Drift, int Security,
     /// <summary>The model straight from a report (no file in between): the same statements diff.json holds.</summary>
     public static AlignModel FromReport(DiffReport report)
     {
-        var guarded = Sql.GuardedStatements.For(report.Diff);
-        var statements = OrderedSteps(report.Diff)
-            .Select(s => new AlignStatement(guarded[s], Comment(s), s.WithheldBecause))
+        var statements = report.AlignSteps()
+            .Select(p => new AlignStatement(Sql.GuardedStatements.Guard(p.Step, p.Diff), Comment(p.Step), p.Step.WithheldBecause))
             .ToList();
-        return new AlignModel(report.From, report.To, report.Drift.Count, report.Security.Count, report.Legacy.Count, statements);
+        return new AlignModel(Label(report.From), report.To, report.Drift.Count, report.Security.Count, report.Legacy.Count, statements);
     }
+
+    /// <summary>A label fit for a migration file: the variable's name, not the server it pointed at.</summary>
+    private static string Label(string from) => from.Contains(" (", StringComparison.Ordinal) ? from[..from.IndexOf(" (", StringComparison.Ordinal)] : from;
 
     /// <summary>The steps in the order a script runs them: new enum labels first, then the transaction, then CONCURRENTLY builds.</summary>
     public static IEnumerable<Step> OrderedSteps(SchemaDiff diff) =>

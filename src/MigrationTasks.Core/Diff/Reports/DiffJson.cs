@@ -16,7 +16,6 @@ public static class DiffJson
 
     public static string Render(DiffReport report)
     {
-        var guarded = Sql.GuardedStatements.For(report.Diff);
         var document = new
         {
             passed = report.Passed,
@@ -50,15 +49,15 @@ public static class DiffJson
                 hazards = c.Hazards.Select(h => new { kind = h.Kind, message = h.Message }),
                 statements = c.Steps.Select(s => new { sql = s.Sql, transaction = s.Transaction, withheld = s.WithheldBecause }),
             }),
-            // The script in run order, each statement also in its guarded (idempotent) form: what the align migration is made of.
-            script = Align.AlignModel.OrderedSteps(report.Diff).Select(s => new
+            // The align migration's statements in run order, each also in its guarded (idempotent) form.
+            script = report.AlignSteps().Select(p => new
             {
-                sql = s.Sql,
-                guarded = guarded[s],
-                transaction = s.Transaction,
-                withheld = s.WithheldBecause,
-                comment = Align.AlignModel.Comment(s),
-                bucket = s.Change.Bucket,
+                sql = p.Step.Sql,
+                guarded = Sql.GuardedStatements.Guard(p.Step, p.Diff),
+                transaction = p.Step.Transaction,
+                withheld = p.Step.WithheldBecause,
+                comment = Align.AlignModel.Comment(p.Step),
+                bucket = p.Step.Change.Bucket,
             }),
             legacy = report.Legacy.Select(l => new { kind = l.Object.KindName, @object = l.Object.DisplayName, key = l.Object.Key, rule = l.Rule }),
         };

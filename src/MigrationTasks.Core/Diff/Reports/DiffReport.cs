@@ -26,6 +26,24 @@ public sealed record DiffReport
     /// <summary>The SQL script's path, relative when it can be.</summary>
     public required string ScriptPath { get; init; }
 
+    /// <summary>
+    /// What the align migration is made of: the diff against every migration (the align file runs after the
+    /// pending ones, so it must not undo them) and which of its changes to keep (not the pending migrations' own
+    /// work, unless it touches drift). Null: the report's own diff, whole.
+    /// </summary>
+    public (SchemaDiff Diff, IReadOnlySet<string> Keys)? AlignSource { get; init; }
+
+    /// <summary>The align migration's statements, in run order, with the diff each belongs to.</summary>
+    public IReadOnlyList<(Step Step, SchemaDiff Diff)> AlignSteps()
+    {
+        if (AlignSource is not { } source)
+        {
+            return [.. Align.AlignModel.OrderedSteps(Diff).Select(s => (s, Diff))];
+        }
+
+        return [.. Align.AlignModel.OrderedSteps(source.Diff).Where(s => source.Keys.Contains(s.Change.Key)).Select(s => (s, source.Diff))];
+    }
+
     /// <summary>Migration files the database has not applied yet: not drift; the desired schema leaves them out.</summary>
     public IReadOnlyList<string> PendingMigrations { get; init; } = [];
 

@@ -16,18 +16,7 @@ public static partial class GuardedStatements
 {
     private static string L(string text) => SqlQuote.Literal(text);
 
-    /// <summary>The guarded form of every step of the diff, by step.</summary>
-    public static IReadOnlyDictionary<Step, string> For(SchemaDiff diff)
-    {
-        var result = new Dictionary<Step, string>();
-        foreach (var step in diff.Steps)
-        {
-            result[step] = Guard(step, diff);
-        }
-
-        return result;
-    }
-
+    /// <summary>The guarded form of one statement of <paramref name="diff"/>.</summary>
     public static string Guard(Step step, SchemaDiff diff)
     {
         var sql = step.Sql;
