@@ -1,9 +1,6 @@
-using MigrationTasks.Common;
 using MigrationTasks.Diff;
 using MigrationTasks.Diff.Align;
-using MigrationTasks.Diff.Classification;
 using MigrationTasks.Diff.Desired;
-using MigrationTasks.Servers;
 using MigrationTasks.Tests.Infrastructure;
 using MigrationTasks.Tools;
 using Npgsql;
@@ -100,22 +97,8 @@ public sealed class ProductionDiffTests
         Assert.Contains("Pending migrations", await File.ReadAllTextAsync(result.MarkdownPath, TestContext.CancellationToken));
     }
 
-    private async Task<DiffResult> DiffAsync(TestDatabase production, string folder, bool allowDestructive) =>
-        await DiffRunner.RunAsync(new DiffRequest
-        {
-            From = production.Connection.With(b => b.Pooling = false),
-            ToMigrations = new ShadowRequest
-            {
-                MigrationsDirectory = Path.Combine(TestTemplates.SupabaseDirectory, "migrations"),
-                LayerScript = TestTemplates.LayerScript,
-                Server = new ServerRequest { Existing = TestServer.Server.Connection },
-                CacheDirectory = Path.Combine(TestPaths.RunRoot, "shadow-cache"),
-            },
-            Options = new DiffOptions { AllowDestructive = allowDestructive },
-            Profile = DiffProfile.Supabase,
-            Config = DiffConfig.Load(Path.Combine(TestTemplates.SupabaseDirectory, "diff.toml")),
-            ScriptPath = Path.Combine(folder, "prod_diff.sql"),
-        }, NullEngineLog.Instance, TestContext.CancellationToken);
+    private Task<DiffResult> DiffAsync(TestDatabase production, string folder, bool allowDestructive) =>
+        DiffHarness.RunAsync(production, folder, allowDestructive, TestContext.CancellationToken);
 
     /// <summary>A migration file as ApplyMigrations and the Supabase CLI run it: one transaction.</summary>
     private async Task RunMigrationAsync(TestDatabase database, string file) =>

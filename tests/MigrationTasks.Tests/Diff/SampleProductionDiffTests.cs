@@ -2,11 +2,8 @@ using System.Text.RegularExpressions;
 using MigrationTasks.Catalog.Model;
 using MigrationTasks.Common;
 using MigrationTasks.Diff;
-using MigrationTasks.Diff.Classification;
-using MigrationTasks.Diff.Desired;
 using MigrationTasks.Migrations;
 using MigrationTasks.Sample;
-using MigrationTasks.Servers;
 using MigrationTasks.Tests.Infrastructure;
 using MigrationTasks.Tools;
 using Npgsql;
@@ -73,7 +70,7 @@ public sealed partial class SampleProductionDiffTests
                 ["SupabaseDirectory"] = supabase + "/",
                 ["MigrationTasksArtifactsDirectory"] = artifacts + "/",
             },
-            new Dictionary<string, string?> { ["PRODUCTION_DATABASE_URL"] = Url(production) },
+            new Dictionary<string, string?> { ["PRODUCTION_DATABASE_URL"] = DiffHarness.Url(production) },
             cancellationToken: TestContext.CancellationToken);
 
         Assert.IsTrue(result.Succeeded, result.Log);
@@ -111,25 +108,8 @@ public sealed partial class SampleProductionDiffTests
         return database;
     }
 
-    private async Task<DiffResult> DiffAsync(TestDatabase production, string folder, bool allowDestructive, string? supabase = null)
-    {
-        supabase ??= TestTemplates.SupabaseDirectory;
-        return await DiffRunner.RunAsync(new DiffRequest
-        {
-            From = production.Connection.With(b => b.Pooling = false),
-            ToMigrations = new ShadowRequest
-            {
-                MigrationsDirectory = Path.Combine(supabase, "migrations"),
-                LayerScript = Path.Combine(supabase, "sample", "supabase_layer.sql"),
-                Server = new ServerRequest { Existing = TestServer.Server.Connection },
-                CacheDirectory = Path.Combine(TestPaths.RunRoot, "shadow-cache"),
-            },
-            Options = new DiffOptions { AllowDestructive = allowDestructive },
-            Profile = DiffProfile.Supabase,
-            Config = DiffConfig.Load(Path.Combine(supabase, "diff.toml")),
-            ScriptPath = Path.Combine(folder, "prod_diff.sql"),
-        }, NullEngineLog.Instance, TestContext.CancellationToken);
-    }
+    private Task<DiffResult> DiffAsync(TestDatabase production, string folder, bool allowDestructive, string? supabase = null) =>
+        DiffHarness.RunAsync(production, folder, allowDestructive, TestContext.CancellationToken, supabase);
 
     private async Task ApplyAsync(TestDatabase database, string migrations)
     {
@@ -183,12 +163,6 @@ public sealed partial class SampleProductionDiffTests
         }
 
         return names;
-    }
-
-    private static string Url(TestDatabase database)
-    {
-        var c = database.Connection;
-        return $"postgres://{c.Username}:{Uri.EscapeDataString(c.Password ?? "")}@{c.Host}:{c.Port}/{c.Database}";
     }
 
     private static void CopyDirectory(string source, string target)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MigrationTasks.Tests.Diff;
 using MigrationTasks.Tests.Infrastructure;
 using MigrationTasks.Tools;
 
@@ -26,7 +27,7 @@ public sealed class DiffTargetTests
         await using var production = await TestServer.CreateDatabaseAsync(TestTemplate.Migrated);
         await production.ExecuteAsync(Drift);
         var artifacts = TestPaths.NewFolder("diff-artifacts");
-        var environment = new Dictionary<string, string?> { ["PRODUCTION_DATABASE_URL"] = Url(production) };
+        var environment = new Dictionary<string, string?> { ["PRODUCTION_DATABASE_URL"] = DiffHarness.Url(production) };
         var properties = new Dictionary<string, string> { ["MigrationTasksArtifactsDirectory"] = artifacts + "/" };
 
         var first = await MSBuildRunner.RunAsync(TestPaths.RepositoryRoot, "Diff", properties, environment, cancellationToken: TestContext.CancellationToken);
@@ -75,7 +76,7 @@ public sealed class DiffTargetTests
 
         var result = await MSBuildRunner.RunAsync(TestPaths.RepositoryRoot, "Diff",
             new Dictionary<string, string> { ["MigrationTasksArtifactsDirectory"] = artifacts + "/", ["DiffTo"] = "DESIRED_DATABASE_URL", ["FailOnDrift"] = "true" },
-            new Dictionary<string, string?> { ["PRODUCTION_DATABASE_URL"] = Url(production), ["DESIRED_DATABASE_URL"] = Url(desired) },
+            new Dictionary<string, string?> { ["PRODUCTION_DATABASE_URL"] = DiffHarness.Url(production), ["DESIRED_DATABASE_URL"] = DiffHarness.Url(desired) },
             cancellationToken: TestContext.CancellationToken);
 
         Assert.IsFalse(result.Succeeded, result.Log);
@@ -95,7 +96,7 @@ public sealed class DiffTargetTests
 
         var result = await MSBuildRunner.RunAsync(TestPaths.RepositoryRoot, "Diff",
             new Dictionary<string, string> { ["MigrationTasksArtifactsDirectory"] = TestPaths.NewFolder("broken-artifacts") + "/", ["SupabaseDirectory"] = supabase + "/" },
-            new Dictionary<string, string?> { ["PRODUCTION_DATABASE_URL"] = Url(production) },
+            new Dictionary<string, string?> { ["PRODUCTION_DATABASE_URL"] = DiffHarness.Url(production) },
             cancellationToken: TestContext.CancellationToken);
 
         Assert.IsFalse(result.Succeeded, result.Log);
@@ -114,15 +115,9 @@ public sealed class DiffTargetTests
         await using var production = await TestServer.CreateDatabaseAsync();
         var profile = await MSBuildRunner.RunAsync(TestPaths.RepositoryRoot, "Diff",
             new Dictionary<string, string> { ["DiffProfile"] = "heroku" },
-            new Dictionary<string, string?> { ["PRODUCTION_DATABASE_URL"] = Url(production) }, cancellationToken: TestContext.CancellationToken);
+            new Dictionary<string, string?> { ["PRODUCTION_DATABASE_URL"] = DiffHarness.Url(production) }, cancellationToken: TestContext.CancellationToken);
         Assert.IsFalse(profile.Succeeded, profile.Log);
         Assert.Contains("error MT0013", profile.Log);
         Assert.Contains("supabase or none", profile.Log);
-    }
-
-    private static string Url(TestDatabase database)
-    {
-        var c = database.Connection;
-        return $"postgres://{c.Username}:{Uri.EscapeDataString(c.Password ?? "")}@{c.Host}:{c.Port}/{c.Database}";
     }
 }
