@@ -8,6 +8,7 @@ IBenchmarkScenario[] scenarios =
 [
     new ServerStartScenario(),
     new BackupScenario(),
+    new DiffScenario(),
     new SampleScenario(),
     new MigrationsScenario(),
 ];
