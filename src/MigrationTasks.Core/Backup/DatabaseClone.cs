@@ -14,8 +14,8 @@ public sealed record CloneOptions
     /// <summary>The restore into staging; its report directory is also where <c>clone.json</c> goes.</summary>
     public required RestoreOptions Restore { get; init; }
 
-    /// <summary>The fidelity checks; the schema diff against production joins <see cref="FidelityChecks.Default"/> once it exists.</summary>
-    public IReadOnlyList<IFidelityCheck> Checks { get; init; } = FidelityChecks.Default;
+    /// <summary>The fidelity checks: fingerprint, row counts, checksums and an empty schema diff against production.</summary>
+    public IReadOnlyList<IFidelityCheck> Checks { get; init; } = FidelityChecks.Clone;
 }
 
 /// <summary>A clone: the backup it came from, the restore, and the report.</summary>

@@ -51,6 +51,8 @@ public sealed class CloneTests
         }, log, TestContext.CancellationToken);
 
         Assert.IsTrue(clone.Restore.Fidelity.Passed, clone.Restore.Fidelity.FailureSummary + "\n" + log.Text);
+        CollectionAssert.AreEquivalent(new[] { "schema-fingerprint", "row-counts", "content-checksums", "schema-diff" }, clone.Restore.Fidelity.Checks.Select(c => c.Name).ToList());
+        StringAssert.StartsWith(clone.Restore.Fidelity.Checks.Single(c => c.Name == "schema-diff").Summary, "empty:");
         Assert.IsTrue(File.Exists(Path.Combine(report, "clone.json")));
         foreach (var role in new[] { "anon", "authenticated", "service_role", "authenticator", "supabase_auth_admin" })
         {
@@ -72,5 +74,21 @@ public sealed class CloneTests
         Assert.AreEqual(2L, reader.GetInt64(2), "the migration history came along");
         Assert.IsTrue(reader.GetBoolean(3), "roles keep their attributes");
         Assert.IsTrue(reader.GetBoolean(4), "grants to the API roles came along");
+    }
+
+    [TestMethod]
+    public async Task TheSchemaDiffCheckNamesWhatACloneGotWrong()
+    {
+        await using var production = await TestServer.CreateDatabaseAsync(TestTemplate.Migrated);
+        await using var staging = await TestServer.CreateDatabaseAsync(TestTemplate.Migrated);
+        var selection = new MigrationTasks.Integrity.SchemaSelection([]);
+        var same = await MigrationTasks.Backup.Fidelity.SchemaDiffCheck.CompareAsync(production.Connection, staging.Connection, selection, [], TestContext.CancellationToken);
+        Assert.IsTrue(same.Passed, string.Join("\n", same.Details));
+
+        await staging.ExecuteAsync("ALTER TABLE public.profiles ADD COLUMN nickname text; DROP POLICY \"Reviews are visible to everyone\" ON public.reviews;");
+        var different = await MigrationTasks.Backup.Fidelity.SchemaDiffCheck.CompareAsync(production.Connection, staging.Connection, selection, [], TestContext.CancellationToken);
+        Assert.IsFalse(different.Passed);
+        Assert.IsTrue(different.Details.Any(d => d.Contains("public.profiles.nickname", StringComparison.Ordinal)), string.Join("\n", different.Details));
+        Assert.IsTrue(different.Details.Any(d => d.Contains("policy", StringComparison.OrdinalIgnoreCase) && d.Contains("reviews", StringComparison.Ordinal)), string.Join("\n", different.Details));
     }
 }

@@ -69,7 +69,7 @@ public sealed class BackupTargetsTests
 
         var clone = await RunAsync("Clone", [], new Dictionary<string, string?>(environment) { ["STAGING_DATABASE_URL"] = null });
         Assert.IsTrue(clone.Succeeded, clone.Log);
-        Assert.AreEqual(1, clone.Count("is faithful (3 checks passed)"), clone.Log);
+        Assert.AreEqual(1, clone.Count("is faithful (4 checks passed)"), clone.Log);
         Assert.Contains("ephemeral server and is gone", clone.Log);
         Assert.IsTrue(Directory.GetFiles(Path.Combine(artifacts, "clones"), "clone.json", SearchOption.AllDirectories).Length == 1);
 
