@@ -1,0 +1,28 @@
+using MigrationTasks.Backup;
+using MigrationTasks.Connections;
+
+namespace MigrationTasks.Plan;
+
+/// <summary>What <see cref="MigrationPlanner"/> needs: the configuration as the targets have it.</summary>
+public sealed record MigrationPlanRequest
+{
+    /// <summary>Production, or null when its variable is not set.</summary>
+    public DatabaseConnection? Production { get; init; }
+
+    /// <summary>The variable production is read from (named in the plan, never its value).</summary>
+    public string ProductionVariable { get; init; } = "PRODUCTION_DATABASE_URL";
+
+    public required string MigrationsDirectory { get; init; }
+
+    /// <summary>Where rehearsals write their runs (<c>artifacts/rehearsal</c>).</summary>
+    public required string RehearsalDirectory { get; init; }
+
+    /// <summary>Paths in the plan are relative to this folder, so the plan is the same on every machine.</summary>
+    public required string RepositoryRoot { get; init; }
+
+    /// <summary>The backup settings (format, jobs, schemas, roles) the window's backups use.</summary>
+    public required BackupOptions Backup { get; init; }
+
+    /// <summary>pg_restore's jobs for the rollback.</summary>
+    public int RestoreJobs { get; init; } = BackupOptions.DefaultJobs;
+}
