@@ -44,12 +44,6 @@ public static partial class Errors
         $"{failed} of {total} smoke flows failed: {names}. Report: {report}",
         "Read each failed step in the report (expected, actual, the statement); every flow was rolled back, so the database is as it was.");
 
-    public static MigrationTasksException SmokeSaveFailed(string file, int line, string name, string detail) => new(
-        "MT0857",
-        $"'{Path.GetFileName(file)}' line {line}: cannot save '{name}': {detail}.",
-        "save: takes a column of the step's first returned row; make the step return it (select it, or expect at least one row).",
-        file, line);
-
     public static MigrationTasksException PlanReceiptUnreadable(string file, string detail) => new(
         "MT0870",
         $"The rehearsal receipt '{file}' cannot be read: {detail}.",
