@@ -1,0 +1,135 @@
+using System.Text.RegularExpressions;
+
+namespace MigrationTasks.Security.Lint;
+
+/// <summary>Reading deparsed policy expressions (<c>pg_get_expr</c> with <c>search_path = ''</c>) where text matching is not enough.</summary>
+public static partial class PolicyExpressions
+{
+    // auth.uid() IS NULL, ( SELECT auth.uid() AS uid) IS NULL, current_setting('x'::text, true) IS NULL,
+    // and NOT (... IS NOT NULL) of the same.
+    [GeneratedRegex(@"^(auth\.(uid|jwt|role|email)\(\)|\(\s*SELECT\s+auth\.(uid|jwt|role|email)\(\)\s+AS\s+\w+\)|current_setting\('[^']*'::text,\s*true\)|\(\s*SELECT\s+current_setting\('[^']*'::text,\s*true\)\s+AS\s+\w+\))\s+IS\s+NULL$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex NullTest();
+
+    [GeneratedRegex(@"^NOT\s+\((.*)\s+IS\s+NOT\s+NULL\)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.Singleline)]
+    private static partial Regex NegatedNotNull();
+
+    /// <summary>
+    /// True when one of the expression's top-level OR terms is an auth value tested for NULL: the whole condition is
+    /// then true for every request without a user (an OR nested inside an AND is gated, and not reported).
+    /// </summary>
+    public static bool HasTopLevelNullAuthTerm(string expression)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        foreach (var term in TopLevelTerms(StripParentheses(expression), "OR"))
+        {
+            var bare = StripParentheses(term);
+            if (NegatedNotNull().Match(bare) is { Success: true } negated)
+            {
+                bare = StripParentheses(negated.Groups[1].Value) + " IS NULL";
+            }
+
+            if (NullTest().IsMatch(bare))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Splits at <paramref name="keyword"/> outside parentheses and quotes.</summary>
+    public static IReadOnlyList<string> TopLevelTerms(string expression, string keyword)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        var terms = new List<string>();
+        var depth = 0;
+        var quote = '\0';
+        var start = 0;
+        var separator = " " + keyword + " ";
+        for (var i = 0; i < expression.Length; i++)
+        {
+            var c = expression[i];
+            if (quote != '\0')
+            {
+                if (c == quote)
+                {
+                    quote = '\0';
+                }
+
+                continue;
+            }
+
+            switch (c)
+            {
+                case '\'' or '"':
+                    quote = c;
+                    break;
+                case '(':
+                    depth++;
+                    break;
+                case ')':
+                    depth--;
+                    break;
+                default:
+                    if (depth == 0 && string.Compare(expression, i, separator, 0, separator.Length, StringComparison.OrdinalIgnoreCase) == 0)
+                    {
+                        terms.Add(expression[start..i].Trim());
+                        start = i + separator.Length;
+                        i = start - 1;
+                    }
+
+                    break;
+            }
+        }
+
+        terms.Add(expression[start..].Trim());
+        return terms;
+    }
+
+    /// <summary>Removes parentheses that enclose the whole expression.</summary>
+    public static string StripParentheses(string expression)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        var text = expression.Trim();
+        while (text.Length >= 2 && text[0] == '(' && text[^1] == ')' && ClosingOf(text, 0) == text.Length - 1)
+        {
+            text = text[1..^1].Trim();
+        }
+
+        return text;
+    }
+
+    private static int ClosingOf(string text, int open)
+    {
+        var depth = 0;
+        var quote = '\0';
+        for (var i = open; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (quote != '\0')
+            {
+                if (c == quote)
+                {
+                    quote = '\0';
+                }
+
+                continue;
+            }
+
+            if (c is '\'' or '"')
+            {
+                quote = c;
+            }
+            else if (c == '(')
+            {
+                depth++;
+            }
+            else if (c == ')' && --depth == 0)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}
