@@ -2,6 +2,9 @@ using System.Reflection;
 
 namespace MigrationTasks.Security.Lint;
 
+/// <summary>A row of a lint's query: the object, the finding, the fix, and any extra columns the refinement reads.</summary>
+public sealed record LintRow(string Object, string Detail, string Fix, IReadOnlyList<string?> Extra);
+
 /// <summary>
 /// One lint: its name (splinter's, where splinter has the lint), level, category and title, and a query of our
 /// own (<c>Rules/&lt;name&gt;.sql</c>, embedded) that returns one row per finding: the object, what is wrong, and
@@ -17,8 +20,11 @@ public sealed record LintRule(string Name, LintLevel Level, LintCategory Categor
     /// <summary>The lint needs these relations (Supabase Storage's tables); it is skipped where they do not exist.</summary>
     public IReadOnlyList<string> RequiredRelations { get; init; } = [];
 
-    /// <summary>A last check in C# on the query's fourth column (a policy expression), for what SQL text matching cannot decide.</summary>
-    public Func<string, bool>? ExpressionFilter { get; init; }
+    /// <summary>
+    /// A last step in C# for what SQL text matching cannot decide (the structure of a policy expression): it gets
+    /// the row (object, detail, fix, then the query's extra columns) and returns it, rewritten, or null to drop it.
+    /// </summary>
+    public Func<LintRow, LintRow?>? Refine { get; init; }
 
     /// <summary>splinter's number for the lint, or null for lints of our own.</summary>
     public string? SplinterNumber { get; init; }

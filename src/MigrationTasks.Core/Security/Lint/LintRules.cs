@@ -21,7 +21,7 @@ public static class LintRules
     [
         new("unindexed_foreign_keys", LintLevel.Info, LintCategory.Performance, "Unindexed foreign keys") { SplinterNumber = "0001" },
         new("auth_users_exposed", LintLevel.Error, LintCategory.Security, "Exposed auth.users") { SplinterNumber = "0002" },
-        new("auth_rls_initplan", LintLevel.Warn, LintCategory.Performance, "Auth RLS initialization plan") { SplinterNumber = "0003" },
+        new("auth_rls_initplan", LintLevel.Warn, LintCategory.Performance, "Auth RLS initialization plan") { SplinterNumber = "0003", Refine = PolicyExpressions.RefinePerRowCalls },
         new("no_primary_key", LintLevel.Info, LintCategory.Performance, "No primary key") { SplinterNumber = "0004" },
         new("unused_index", LintLevel.Info, LintCategory.Performance, "Unused index") { SplinterNumber = "0005", NeedsUsageStatistics = true },
         new("multiple_permissive_policies", LintLevel.Warn, LintCategory.Performance, "Multiple permissive policies") { SplinterNumber = "0006" },
@@ -47,7 +47,7 @@ public static class LintRules
         new("anon_security_definer_function_executable", LintLevel.Warn, LintCategory.Security, "SECURITY DEFINER function executable by anon") { SplinterNumber = "0028" },
         new("authenticated_security_definer_function_executable", LintLevel.Warn, LintCategory.Security, "SECURITY DEFINER function executable by authenticated") { SplinterNumber = "0029" },
         new("invalid_index", LintLevel.Warn, LintCategory.Performance, "Invalid index") { SplinterNumber = "0030" },
-        new("rls_policy_null_auth_disjunct", LintLevel.Warn, LintCategory.Security, "RLS policy true when there is no user") { SplinterNumber = "0030", ExpressionFilter = PolicyExpressions.HasTopLevelNullAuthTerm },
+        new("rls_policy_null_auth_disjunct", LintLevel.Warn, LintCategory.Security, "RLS policy true when there is no user") { SplinterNumber = "0030", Refine = row => row.Extra.Count > 0 && row.Extra[0] is { } expression && PolicyExpressions.HasTopLevelNullAuthTerm(expression) ? row : null },
         new("autovacuum_disabled", LintLevel.Warn, LintCategory.Performance, "Autovacuum disabled") { SplinterNumber = "0030" },
         new("unused_replication_slot", LintLevel.Warn, LintCategory.Performance, "Unused replication slot") { SplinterNumber = "0031" },
         new("truncate_granted_to_api_role", LintLevel.Warn, LintCategory.Security, "TRUNCATE granted to an API role"),

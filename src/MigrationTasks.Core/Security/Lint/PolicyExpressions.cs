@@ -37,6 +37,131 @@ public static partial class PolicyExpressions
         return false;
     }
 
+    /// <summary>
+    /// The refinement of <c>auth_rls_initplan</c>: keeps the row when one of the candidate calls (the fifth column,
+    /// separated by spaces) occurs in the expression (the fourth) outside every InitPlan, and names those calls.
+    /// </summary>
+    public static LintRow? RefinePerRowCalls(LintRow row)
+    {
+        ArgumentNullException.ThrowIfNull(row);
+        if (row.Extra.Count < 2 || row.Extra[0] is not { } expression || row.Extra[1] is not { } candidates)
+        {
+            return null;
+        }
+
+        var calls = PerRowCalls(expression, candidates.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        if (calls.Count == 0)
+        {
+            return null;
+        }
+
+        var shown = calls.Select(call => call.EndsWith('(') ? call + ")" : call).ToList();
+        return row with
+        {
+            Detail = row.Detail.Replace("{calls}", string.Join(", ", shown), StringComparison.Ordinal),
+            Fix = row.Fix.Replace("{call}", shown[0], StringComparison.Ordinal),
+        };
+    }
+
+    /// <summary>
+    /// The <paramref name="calls"/> (such as <c>auth.uid()</c>, or <c>current_setting(</c> for any arguments) that occur
+    /// in <paramref name="expression"/> outside every parenthesised <c>SELECT</c> without a <c>FROM</c>: PostgreSQL
+    /// runs those once per row; inside such a sub-select they become an InitPlan, run once per statement.
+    /// </summary>
+    public static IReadOnlyList<string> PerRowCalls(string expression, IEnumerable<string> calls)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        ArgumentNullException.ThrowIfNull(calls);
+        var closing = MatchingParentheses(expression);
+        var found = new List<string>();
+        foreach (var call in calls)
+        {
+            for (var at = expression.IndexOf(call, StringComparison.OrdinalIgnoreCase); at >= 0; at = expression.IndexOf(call, at + 1, StringComparison.OrdinalIgnoreCase))
+            {
+                var preceded = at > 0 && (char.IsLetterOrDigit(expression[at - 1]) || expression[at - 1] is '_' or '.' or '$');
+                if (!preceded && !closing.Any(pair => pair.Key < at && at < pair.Value && IsInitPlan(expression, pair.Key, pair.Value)))
+                {
+                    found.Add(call);
+                    break;
+                }
+            }
+        }
+
+        return found;
+    }
+
+    // "( SELECT ... )" with no FROM of its own: an uncorrelated scalar sub-select, planned as an InitPlan.
+    private static bool IsInitPlan(string expression, int open, int close)
+    {
+        var content = expression[(open + 1)..close].TrimStart();
+        if (!content.StartsWith("SELECT", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        var depth = 0;
+        var quote = '\0';
+        for (var i = 0; i < content.Length; i++)
+        {
+            var c = content[i];
+            if (quote != '\0')
+            {
+                quote = c == quote ? '\0' : quote;
+                continue;
+            }
+
+            if (c is '\'' or '"')
+            {
+                quote = c;
+            }
+            else if (c == '(')
+            {
+                depth++;
+            }
+            else if (c == ')')
+            {
+                depth--;
+            }
+            else if (depth == 0 && string.Compare(content, i, " FROM ", 0, 6, StringComparison.OrdinalIgnoreCase) == 0)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static Dictionary<int, int> MatchingParentheses(string text)
+    {
+        var pairs = new Dictionary<int, int>();
+        var open = new Stack<int>();
+        var quote = '\0';
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (quote != '\0')
+            {
+                quote = c == quote ? '\0' : quote;
+                continue;
+            }
+
+            if (c is '\'' or '"')
+            {
+                quote = c;
+            }
+            else if (c == '(')
+            {
+                open.Push(i);
+            }
+            else if (c == ')' && open.Count > 0)
+            {
+                pairs[open.Pop()] = i;
+            }
+        }
+
+        return pairs;
+    }
+
     /// <summary>Splits at <paramref name="keyword"/> outside parentheses and quotes.</summary>
     public static IReadOnlyList<string> TopLevelTerms(string expression, string keyword)
     {

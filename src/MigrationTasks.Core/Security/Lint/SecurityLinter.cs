@@ -53,12 +53,19 @@ public static class SecurityLinter
             {
                 while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
                 {
-                    if (rule.ExpressionFilter is { } filter && (reader.IsDBNull(3) || !filter(reader.GetString(3))))
+                    var extra = Enumerable.Range(3, reader.FieldCount - 3).Select(i => reader.IsDBNull(i) ? null : reader.GetString(i)).ToList();
+                    var row = new LintRow(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? "" : reader.GetString(2), extra);
+                    if (rule.Refine is { } refine)
                     {
-                        continue;
+                        if (refine(row) is not { } refined)
+                        {
+                            continue;
+                        }
+
+                        row = refined;
                     }
 
-                    findings.Add(new LintFinding(rule, reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? "" : reader.GetString(2)));
+                    findings.Add(new LintFinding(rule, row.Object, row.Detail, row.Fix));
                 }
 
                 await reader.NextResultAsync(cancellationToken).ConfigureAwait(false);
