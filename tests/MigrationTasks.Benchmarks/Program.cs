@@ -9,6 +9,7 @@ IBenchmarkScenario[] scenarios =
     new ServerStartScenario(),
     new SampleScenario(),
     new MigrationsScenario(),
+    new PoliciesScenario(),
 ];
 
 var selected = new List<string>();

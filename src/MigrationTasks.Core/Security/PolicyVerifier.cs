@@ -26,7 +26,11 @@ public static class PolicyVerifier
         var acceptances = LintAcceptances.Load(options.AcceptanceFile);
         log.Info($"Policy matrix {Path.GetFileName(matrix.File)}: {matrix.Personas.Count} personas, {matrix.Checks.Count} checks, {matrix.Cases.Count()} cases; exposed schemas: {string.Join(", ", config.ExposedSchemas)}.");
 
-        await using var connection = await ServerInfo.OpenAsync(database.With(b => b.Pooling = false), cancellationToken).ConfigureAwait(false);
+        await using var connection = await ServerInfo.OpenAsync(database.With(b =>
+        {
+            b.Pooling = false;
+            b.MaxAutoPrepare = 0; // statements differ per case; and prepared statements do not survive the session user switches
+        }), cancellationToken).ConfigureAwait(false);
         var version = await ServerInfo.ReadVersionAsync(connection, cancellationToken).ConfigureAwait(false);
         var run = await PolicyMatrixRunner.RunAsync(connection, matrix, settings, options.Run, log, cancellationToken).ConfigureAwait(false);
         log.Info($"Matrix: {run.Cases.Count - run.FailedCount}/{run.Cases.Count} cases passed in {run.Duration.TotalSeconds:0.00} s ({run.Impersonation}).");

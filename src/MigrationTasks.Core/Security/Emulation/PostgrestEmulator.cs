@@ -144,6 +144,33 @@ public sealed class PostgrestEmulator
         }
     }
 
+    /// <summary>
+    /// Like <see cref="NestedRequestAsync{T}(ApiPersona, ApiRequest, Func{NpgsqlConnection, CancellationToken, Task{T}}, CancellationToken)"/>
+    /// for a single statement, sent in the same round trip as the request's context: <paramref name="read"/> gets the
+    /// reader on the statement's result (a statement without one leaves it past the last result). An error in the
+    /// context (an unknown role claim) surfaces like the statement's own, as PostgREST reports it for the request.
+    /// </summary>
+    public async Task<T> NestedRequestAsync<T>(ApiPersona persona, ApiRequest request, NpgsqlBatchCommand statement, Func<NpgsqlDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(persona);
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(statement);
+        ArgumentNullException.ThrowIfNull(read);
+        var savepoint = "pgrst_request_" + (++_savepoints).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            await using var batch = await ContextBatchAsync(persona, request, request.ReadOnly, savepoint, cancellationToken).ConfigureAwait(false);
+            batch.BatchCommands.Add(statement);
+            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the set_config row
+            return await read(reader, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await RollbackQuietlyAsync($"ROLLBACK TO SAVEPOINT {savepoint}; RELEASE SAVEPOINT {savepoint}").ConfigureAwait(false);
+        }
+    }
+
     /// <summary>The SQL that sets up a request's context (for reports and scripts: the same statements, literal values).</summary>
     public string ContextSql(ApiPersona persona, ApiRequest request, IReadOnlyList<KeyValuePair<string, string>> roleSettings)
     {
@@ -197,11 +224,17 @@ public sealed class PostgrestEmulator
         return settings;
     }
 
-    // One round trip: the savepoint (nested requests), the session user, the settings, READ ONLY.
     private async Task EnterAsync(ApiPersona persona, ApiRequest request, bool setReadOnly, CancellationToken cancellationToken, string? savepoint)
     {
+        await using var batch = await ContextBatchAsync(persona, request, setReadOnly, savepoint, cancellationToken).ConfigureAwait(false);
+        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    // One round trip: the savepoint (nested requests), the session user, the settings (one row), READ ONLY.
+    private async Task<NpgsqlBatch> ContextBatchAsync(ApiPersona persona, ApiRequest request, bool setReadOnly, string? savepoint, CancellationToken cancellationToken)
+    {
         var roleSettings = await RoleSettingsAsync(persona.Role, cancellationToken).ConfigureAwait(false);
-        await using var batch = new NpgsqlBatch(_connection);
+        var batch = new NpgsqlBatch(_connection);
         if (savepoint is not null)
         {
             batch.BatchCommands.Add(new NpgsqlBatchCommand("SAVEPOINT " + savepoint));
@@ -226,7 +259,7 @@ public sealed class PostgrestEmulator
             batch.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL transaction_read_only = on"));
         }
 
-        await batch.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        return batch;
     }
 
     private List<KeyValuePair<string, string>> ContextSettings(ApiPersona persona, ApiRequest request, IReadOnlyList<KeyValuePair<string, string>> roleSettings)

@@ -206,7 +206,7 @@ public static class PolicyMatrixRunner
         }
         else
         {
-            outcome = await emulator.NestedRequestAsync(persona, request, (connection, ct) => ExecuteCaseAsync(connection, check.Command, statement, ct), cancellationToken).ConfigureAwait(false);
+            outcome = await ExecuteCaseAsync(emulator, persona, request, check.Command, statement!, cancellationToken).ConfigureAwait(false);
         }
 
         var mismatch = ExpectationMatcher.Mismatch(expect, outcome, prepared.Function?.Scalar ?? false);
@@ -243,49 +243,51 @@ public static class PolicyMatrixRunner
         };
     }
 
-    private static async Task<CaseOutcome> ExecuteCaseAsync(NpgsqlConnection connection, ApiCommand command, ApiStatement? statement, CancellationToken cancellationToken)
+    private static async Task<CaseOutcome> ExecuteCaseAsync(PostgrestEmulator emulator, ApiPersona persona, ApiRequest request, ApiCommand command, ApiStatement statement, CancellationToken cancellationToken)
     {
+        var sql = new NpgsqlBatchCommand(statement.Sql);
+        if (statement.JsonBody is not null)
+        {
+            sql.Parameters.Add(new NpgsqlParameter { Value = statement.JsonBody, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Json });
+        }
+
         try
         {
-            await using var sql = new NpgsqlCommand(statement!.Sql, connection);
-            if (statement.JsonBody is not null)
+            return await emulator.NestedRequestAsync(persona, request, sql, async (reader, ct) =>
             {
-                sql.Parameters.Add(new NpgsqlParameter { Value = statement.JsonBody, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Json });
-            }
-
-            await using var reader = await sql.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            var keys = new List<string?>();
-            var values = new List<JsonNode?>();
-            var rows = 0;
-            while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-            {
-                rows++;
-                switch (command)
+                var keys = new List<string?>();
+                var values = new List<JsonNode?>();
+                var rows = 0;
+                while (await reader.ReadAsync(ct).ConfigureAwait(false))
                 {
-                    case ApiCommand.Rpc:
-                        values.Add(reader.IsDBNull(0) ? null : JsonNode.Parse(reader.GetString(0)));
-                        break;
-                    case ApiCommand.Sql:
-                        var row = new JsonObject();
-                        for (var i = 0; i < reader.FieldCount; i++)
-                        {
-                            row[reader.GetName(i)] = reader.IsDBNull(i) ? null : JsonValue.Create(Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture));
-                        }
+                    rows++;
+                    switch (command)
+                    {
+                        case ApiCommand.Rpc:
+                            values.Add(reader.IsDBNull(0) ? null : JsonNode.Parse(reader.GetString(0)));
+                            break;
+                        case ApiCommand.Sql:
+                            var row = new JsonObject();
+                            for (var i = 0; i < reader.FieldCount; i++)
+                            {
+                                row[reader.GetName(i)] = reader.IsDBNull(i) ? null : JsonValue.Create(Convert.ToString(reader.GetValue(i), CultureInfo.InvariantCulture));
+                            }
 
-                        values.Add(row);
-                        break;
-                    default:
-                        keys.Add(reader.IsDBNull(0) ? null : reader.GetString(0));
-                        break;
+                            values.Add(row);
+                            break;
+                        default:
+                            keys.Add(reader.IsDBNull(0) ? null : reader.GetString(0));
+                            break;
+                    }
                 }
-            }
 
-            if (command == ApiCommand.Sql && reader.FieldCount == 0)
-            {
-                rows = Math.Max(reader.RecordsAffected, 0);
-            }
+                if (command == ApiCommand.Sql && rows == 0)
+                {
+                    rows = (int)Math.Max(sql.Rows, 0);
+                }
 
-            return new CaseOutcome { Rows = rows, Keys = keys, Values = values };
+                return new CaseOutcome { Rows = rows, Keys = keys, Values = values };
+            }, cancellationToken).ConfigureAwait(false);
         }
         catch (PostgresException exception)
         {
