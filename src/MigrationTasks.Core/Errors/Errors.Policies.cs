@@ -45,10 +45,10 @@ public static partial class Errors
         "Fix the fixture SQL at the line given; fixtures run as the connecting role at the start of the transaction the cases run in.",
         file, line);
 
-    public static MigrationTasksException ApiRolesMissing(string roles) => new(
+    public static MigrationTasksException ApiRolesMissing(string detail) => new(
         "MT0608",
-        $"The database has no role {roles}, so it is not a Supabase database and PostgREST's roles cannot be emulated.",
-        "Point the connection at a Supabase database, or on plain PostgreSQL run supabase/sample/supabase_layer.sql first.");
+        $"PostgREST's roles cannot be emulated on this database: {detail}.",
+        "Point the connection at a Supabase database, or on plain PostgreSQL run supabase/sample/supabase_layer.sql first (authenticator must be a member of anon, authenticated and service_role).");
 
     public static MigrationTasksException CannotImpersonate(string user, string roles) => new(
         "MT0609",

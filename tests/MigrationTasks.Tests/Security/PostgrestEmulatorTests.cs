@@ -203,6 +203,36 @@ public sealed class PostgrestEmulatorTests
         }
     }
 
+    [TestMethod]
+    [DoNotParallelize] // roles are cluster-wide: nothing else may run while they are changed
+    public async Task WithoutTheApiRolesOrAnAuthenticatorThatCanEnterThemNothingRuns()
+    {
+        await using var connection = await OpenAsync();
+        await Database.ExecuteAsync("revoke service_role from authenticator");
+        try
+        {
+            var error = await Assert.ThrowsAsync<MigrationTasks.Errors.MigrationTasksException>(() => PostgrestEmulator.AttachAsync(connection, new ApiSettings(), TestContext.CancellationToken));
+            Assert.AreEqual("MT0608", error.Code);
+            Assert.Contains("authenticator is not a member of service_role", error.Message);
+        }
+        finally
+        {
+            await Database.ExecuteAsync("grant service_role to authenticator");
+        }
+
+        await Database.ExecuteAsync("alter role anon rename to anon_renamed_by_test");
+        try
+        {
+            var error = await Assert.ThrowsAsync<MigrationTasks.Errors.MigrationTasksException>(() => PostgrestEmulator.AttachAsync(connection, new ApiSettings(), TestContext.CancellationToken));
+            Assert.AreEqual("MT0608", error.Code);
+            Assert.Contains("no role anon", error.Message);
+        }
+        finally
+        {
+            await Database.ExecuteAsync("alter role anon_renamed_by_test rename to anon");
+        }
+    }
+
     private async Task<NpgsqlConnection> OpenAsync()
     {
         var connection = new NpgsqlConnection(Database.Connection.With(b => b.Pooling = false).ConnectionString);

@@ -56,13 +56,16 @@ public sealed class PostgrestEmulator
             select r.rolname::text, r.rolsuper,
                    array(select a.rolname::text from pg_catalog.pg_roles a where a.rolname = any(@roles)
                          and pg_catalog.pg_has_role(r.oid, a.oid, 'MEMBER')) as member_of,
-                   array(select a.rolname::text from pg_catalog.pg_roles a where a.rolname = any(@roles)) as existing
+                   array(select a.rolname::text from pg_catalog.pg_roles a where a.rolname = any(@roles)) as existing,
+                   array(select a.rolname::text from pg_catalog.pg_roles a join pg_catalog.pg_roles au on au.rolname = 'authenticator'
+                         where a.rolname = any(@roles) and pg_catalog.pg_has_role(au.oid, a.oid, 'MEMBER')) as authenticator_of
             from pg_catalog.pg_roles r where r.rolname = current_user
             """;
         string user;
         bool superuser;
         string[] memberOf;
         string[] existing;
+        string[] authenticatorOf;
         await using (var command = new NpgsqlCommand(probe, connection))
         {
             command.Parameters.AddWithValue("roles", ApiRoles.All.Append(ApiRoles.Authenticator).ToArray());
@@ -72,12 +75,19 @@ public sealed class PostgrestEmulator
             superuser = reader.GetBoolean(1);
             memberOf = reader.GetFieldValue<string[]>(2);
             existing = reader.GetFieldValue<string[]>(3);
+            authenticatorOf = reader.GetFieldValue<string[]>(4);
         }
 
         var missing = ApiRoles.All.Append(ApiRoles.Authenticator).Except(existing, StringComparer.Ordinal).ToList();
         if (missing.Count > 0)
         {
-            throw Errors.Errors.ApiRolesMissing(string.Join(", ", missing));
+            throw Errors.Errors.ApiRolesMissing($"it has no role {string.Join(", ", missing)}, so it is not a Supabase database");
+        }
+
+        var unreachable = ApiRoles.All.Except(authenticatorOf, StringComparer.Ordinal).ToList();
+        if (unreachable.Count > 0)
+        {
+            throw Errors.Errors.ApiRolesMissing($"authenticator is not a member of {string.Join(", ", unreachable)}, so PostgREST could not switch to it");
         }
 
         ImpersonationMode mode;
