@@ -94,23 +94,52 @@ public static partial class PolicyExpressions
     private static bool IsInitPlan(string expression, int open, int close)
     {
         var content = expression[(open + 1)..close].TrimStart();
-        if (!content.StartsWith("SELECT", StringComparison.OrdinalIgnoreCase))
+        return content.StartsWith("SELECT", StringComparison.OrdinalIgnoreCase) && !TopLevelOccurrences(content, " FROM ").Any();
+    }
+
+    /// <summary>Splits at <paramref name="keyword"/> outside parentheses and quotes.</summary>
+    public static IReadOnlyList<string> TopLevelTerms(string expression, string keyword)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        var separator = " " + keyword + " ";
+        var terms = new List<string>();
+        var start = 0;
+        foreach (var at in TopLevelOccurrences(expression, separator))
         {
-            return false;
+            terms.Add(expression[start..at].Trim());
+            start = at + separator.Length;
         }
 
+        terms.Add(expression[start..].Trim());
+        return terms;
+    }
+
+    /// <summary>Removes parentheses that enclose the whole expression.</summary>
+    public static string StripParentheses(string expression)
+    {
+        ArgumentNullException.ThrowIfNull(expression);
+        var text = expression.Trim();
+        while (text.Length >= 2 && text[0] == '(' && MatchingParentheses(text).TryGetValue(0, out var close) && close == text.Length - 1)
+        {
+            text = text[1..^1].Trim();
+        }
+
+        return text;
+    }
+
+    // Where token occurs (case-insensitively) outside parentheses, quoted literals and quoted identifiers.
+    private static IEnumerable<int> TopLevelOccurrences(string text, string token)
+    {
         var depth = 0;
         var quote = '\0';
-        for (var i = 0; i < content.Length; i++)
+        for (var i = 0; i < text.Length; i++)
         {
-            var c = content[i];
+            var c = text[i];
             if (quote != '\0')
             {
                 quote = c == quote ? '\0' : quote;
-                continue;
             }
-
-            if (c is '\'' or '"')
+            else if (c is '\'' or '"')
             {
                 quote = c;
             }
@@ -122,15 +151,15 @@ public static partial class PolicyExpressions
             {
                 depth--;
             }
-            else if (depth == 0 && string.Compare(content, i, " FROM ", 0, 6, StringComparison.OrdinalIgnoreCase) == 0)
+            else if (depth == 0 && string.Compare(text, i, token, 0, token.Length, StringComparison.OrdinalIgnoreCase) == 0)
             {
-                return false;
+                yield return i;
+                i += token.Length - 1;
             }
         }
-
-        return true;
     }
 
+    // Each '(' and its ')', outside quoted literals and quoted identifiers.
     private static Dictionary<int, int> MatchingParentheses(string text)
     {
         var pairs = new Dictionary<int, int>();
@@ -142,10 +171,8 @@ public static partial class PolicyExpressions
             if (quote != '\0')
             {
                 quote = c == quote ? '\0' : quote;
-                continue;
             }
-
-            if (c is '\'' or '"')
+            else if (c is '\'' or '"')
             {
                 quote = c;
             }
@@ -160,101 +187,5 @@ public static partial class PolicyExpressions
         }
 
         return pairs;
-    }
-
-    /// <summary>Splits at <paramref name="keyword"/> outside parentheses and quotes.</summary>
-    public static IReadOnlyList<string> TopLevelTerms(string expression, string keyword)
-    {
-        ArgumentNullException.ThrowIfNull(expression);
-        var terms = new List<string>();
-        var depth = 0;
-        var quote = '\0';
-        var start = 0;
-        var separator = " " + keyword + " ";
-        for (var i = 0; i < expression.Length; i++)
-        {
-            var c = expression[i];
-            if (quote != '\0')
-            {
-                if (c == quote)
-                {
-                    quote = '\0';
-                }
-
-                continue;
-            }
-
-            switch (c)
-            {
-                case '\'' or '"':
-                    quote = c;
-                    break;
-                case '(':
-                    depth++;
-                    break;
-                case ')':
-                    depth--;
-                    break;
-                default:
-                    if (depth == 0 && string.Compare(expression, i, separator, 0, separator.Length, StringComparison.OrdinalIgnoreCase) == 0)
-                    {
-                        terms.Add(expression[start..i].Trim());
-                        start = i + separator.Length;
-                        i = start - 1;
-                    }
-
-                    break;
-            }
-        }
-
-        terms.Add(expression[start..].Trim());
-        return terms;
-    }
-
-    /// <summary>Removes parentheses that enclose the whole expression.</summary>
-    public static string StripParentheses(string expression)
-    {
-        ArgumentNullException.ThrowIfNull(expression);
-        var text = expression.Trim();
-        while (text.Length >= 2 && text[0] == '(' && text[^1] == ')' && ClosingOf(text, 0) == text.Length - 1)
-        {
-            text = text[1..^1].Trim();
-        }
-
-        return text;
-    }
-
-    private static int ClosingOf(string text, int open)
-    {
-        var depth = 0;
-        var quote = '\0';
-        for (var i = open; i < text.Length; i++)
-        {
-            var c = text[i];
-            if (quote != '\0')
-            {
-                if (c == quote)
-                {
-                    quote = '\0';
-                }
-
-                continue;
-            }
-
-            if (c is '\'' or '"')
-            {
-                quote = c;
-            }
-            else if (c == '(')
-            {
-                depth++;
-            }
-            else if (c == ')' && --depth == 0)
-            {
-                return i;
-            }
-        }
-
-        return -1;
     }
 }
