@@ -35,9 +35,6 @@ public sealed class ApiPersona
     /// <summary>The claims object exactly as <c>request.jwt.claims</c> gets it (PostgREST always adds <c>role</c>).</summary>
     public string ClaimsJson => _claims.ToJsonString();
 
-    /// <summary>One claim, or null.</summary>
-    public JsonNode? Claim(string name) => _claims[name]?.DeepClone();
-
     /// <summary>The anon key: <c>{"role":"anon", "iss", "iat", "exp"}</c>.</summary>
     public static ApiPersona Anonymous(string name = ApiRoles.Anon) => Key(name, ApiRoles.Anon);
 

@@ -181,23 +181,6 @@ public sealed class PostgrestEmulator
         }
     }
 
-    /// <summary>The SQL that sets up a request's context (for reports and scripts: the same statements, literal values).</summary>
-    public string ContextSql(ApiPersona persona, ApiRequest request, IReadOnlyList<KeyValuePair<string, string>> roleSettings)
-    {
-        ArgumentNullException.ThrowIfNull(persona);
-        ArgumentNullException.ThrowIfNull(request);
-        var lines = new List<string>();
-        if (Mode == ImpersonationMode.Authenticator && !_sessionIsAuthenticator)
-        {
-            lines.Add($"SET LOCAL SESSION AUTHORIZATION {Sql.SqlQuote.Identifier(ApiRoles.Authenticator)};");
-        }
-
-        var calls = ContextSettings(persona, request, roleSettings)
-            .Select(setting => $"set_config({Sql.SqlQuote.Literal(setting.Key)}, {Sql.SqlQuote.Literal(setting.Value)}, true)");
-        lines.Add("SELECT " + string.Join(",\n       ", calls) + ";");
-        return string.Join("\n", lines);
-    }
-
     /// <summary>The settings of authenticator and of <paramref name="role"/> that PostgREST applies as locals.</summary>
     public async Task<IReadOnlyList<KeyValuePair<string, string>>> RoleSettingsAsync(string role, CancellationToken cancellationToken)
     {

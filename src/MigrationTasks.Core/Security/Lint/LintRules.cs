@@ -52,6 +52,4 @@ public static class LintRules
         new("unused_replication_slot", LintLevel.Warn, LintCategory.Performance, "Unused replication slot") { SplinterNumber = "0031" },
         new("truncate_granted_to_api_role", LintLevel.Warn, LintCategory.Security, "TRUNCATE granted to an API role"),
     ];
-
-    public static LintRule Named(string name) => All.FirstOrDefault(rule => rule.Name == name) ?? throw new ArgumentException($"No lint {name}.", nameof(name));
 }
