@@ -1,8 +1,10 @@
 using MigrationTasks.Common;
+using MigrationTasks.Diff.Align;
 using MigrationTasks.Errors;
 using MigrationTasks.Security;
 using MigrationTasks.Security.Matrix;
 using MigrationTasks.Security.Running;
+using MigrationTasks.Tests.Diff;
 using MigrationTasks.Tests.Infrastructure;
 using Npgsql;
 
@@ -94,7 +96,9 @@ public sealed class PolicyMatrixTests
         Assert.IsTrue(drifted.Coverage.Excluded.All(e => e.Cell.Object.StartsWith("public.v1_", StringComparison.Ordinal)));
         Assert.IsFalse(drifted.Passed);
 
-        await clone.ExecuteAsync(SampleMatrix.SecurityAlignment);
+        // The align migration the differ writes for this clone (what -t:NewMigration -p:MigrationTemplate=align makes).
+        var diff = await DiffHarness.RunAsync(clone, TestPaths.NewFolder("policies-align"), allowDestructive: false, TestContext.CancellationToken);
+        await clone.ExecuteAsync(AlignRenderer.Render(AlignModel.FromReport(diff.Report)));
         var aligned = await PolicyVerifier.VerifyAsync(clone.Connection, SampleMatrix.Options(requireFullCoverage: true), NullEngineLog.Instance, TestContext.CancellationToken);
 
         Assert.IsTrue(aligned.Run.Passed, string.Join("\n", aligned.Run.Cases.Where(c => !c.Passed).Select(c => $"{c.Case.Name}: {c.Failure}")));
