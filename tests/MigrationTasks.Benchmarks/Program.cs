@@ -11,6 +11,7 @@ IBenchmarkScenario[] scenarios =
     new DiffScenario(),
     new SampleScenario(),
     new MigrationsScenario(),
+    new PoliciesScenario(),
 ];
 
 var selected = new List<string>();

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using MigrationTasks.Common;
 using MigrationTasks.Connections;
+using MigrationTasks.Migrations;
 using MigrationTasks.Sample;
 using MigrationTasks.Servers;
 using MigrationTasks.Sql;
@@ -21,6 +22,9 @@ public enum TestTemplate
 
     /// <summary>The sample production at scale 1, seed 42 (<c>supabase/sample/production.sql</c> through the engine): v1 data, applied and pending v3 migrations, drift.</summary>
     SampleProduction,
+
+    /// <summary><see cref="SampleProduction"/> with its pending migrations applied by the runner: a migrated staging clone (its drift is still there).</summary>
+    MigratedSample,
 }
 
 /// <summary>
@@ -82,6 +86,7 @@ public static class TestTemplates
             TestTemplate.Supabase => null,
             TestTemplate.Migrated => await NameAsync(TestTemplate.Supabase),
             TestTemplate.SampleProduction => null,
+            TestTemplate.MigratedSample => await NameAsync(TestTemplate.SampleProduction),
             _ => throw new ArgumentOutOfRangeException(nameof(template)),
         };
 
@@ -98,6 +103,15 @@ public static class TestTemplates
                 break;
             case TestTemplate.SampleProduction:
                 await SampleProduction.BuildAsync(Binaries, connection, SupabaseDirectory, SampleProduction.DefaultScale, SampleProduction.DefaultSeed, NullEngineLog.Instance, CancellationToken.None);
+                break;
+            case TestTemplate.MigratedSample:
+                var report = await MigrationRunner.ApplyAsync(connection, MigrationSet.Load(Path.Combine(SupabaseDirectory, "migrations"), NullEngineLog.Instance),
+                    new ApplyOptions(), NullEngineLog.Instance, CancellationToken.None);
+                if (report.Failure is not null)
+                {
+                    throw report.Failure;
+                }
+
                 break;
         }
 
