@@ -48,7 +48,7 @@ public sealed class MappingSql(DataPlan plan, MappingPlan mapping)
         ? $"({Alias}.{Identifier(_spec.Key[0])})::text"
         : string.Join(" || ', ' || ", _spec.Key.Select(k => $"{Literal(k + "=")} || ({Alias}.{Identifier(k)})::text"));
 
-    private string FilterCase => _spec.Filters.Count == 0
+    public string FilterCase => _spec.Filters.Count == 0
         ? "NULL::integer"
         : "CASE " + string.Join(" ", _spec.Filters.Select((f, i) => $"WHEN ({f.When.Text}) THEN {i + 1}")) + " END";
 
