@@ -32,6 +32,7 @@ public sealed class DataSession : IAsyncDisposable
             b.Pooling = false;
             b.CommandTimeout = 0;
             b.ApplicationName = "MigrationTasks " + purpose;
+            b.IncludeErrorDetail = true;
         }), cancellationToken).ConfigureAwait(false);
         try
         {

@@ -242,6 +242,12 @@ public static partial class SpecValidator
             }
         }
 
+        // Only its description was needed; the real statements read the query itself.
+        await using (var drop = new NpgsqlCommand($"DROP VIEW pg_temp.{view}", probe.Connection))
+        {
+            await drop.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         return (columns, relations);
     }
 
