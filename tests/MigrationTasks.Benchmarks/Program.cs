@@ -9,6 +9,7 @@ IBenchmarkScenario[] scenarios =
     new ServerStartScenario(),
     new SampleScenario(),
     new MigrationsScenario(),
+    new DataScenario(),
 ];
 
 var selected = new List<string>();
