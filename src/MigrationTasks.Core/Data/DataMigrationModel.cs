@@ -75,10 +75,7 @@ public sealed class DataMappingModel
     /// <summary>The classification + quarantine + key-map statement (mappings with a key map).</summary>
     public string? KeymapFill { get; init; }
 
-    /// <summary>The quarantine statement (mappings without a key map).</summary>
-    public string? QuarantineOnly { get; init; }
-
-    /// <summary>The whole load in one statement.</summary>
+    /// <summary>The whole load in one statement (without a key map: the quarantine too).</summary>
     public required string Load { get; init; }
 
     /// <summary>Key-range batches, when the spec asks for them.</summary>
@@ -117,8 +114,7 @@ public sealed class DataMappingModel
             Keymap = mapping.Keymap?.Quoted,
             Notes = notes,
             KeymapFill = mapping.Keymap is null ? null : sql.KeymapFill,
-            QuarantineOnly = mapping.Keymap is null ? sql.QuarantineOnly : null,
-            Load = sql.Load(),
+            Load = mapping.Keymap is null ? sql.QuarantineAndLoad : sql.Load(),
             Batch = spec.BatchSize is { } size ? new DataBatchModel
             {
                 Size = size.ToString(CultureInfo.InvariantCulture),

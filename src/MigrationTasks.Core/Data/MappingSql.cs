@@ -163,9 +163,6 @@ public sealed class MappingSql(DataPlan plan, MappingPlan mapping)
         }
     }
 
-    /// <summary>For mappings without a key map: the quarantine rows, one statement.</summary>
-    public string QuarantineOnly => QuarantineInsert($"(\n{Indent(Classified, 4)}\n) AS {Alias}") + ";";
-
     /// <summary>
     /// For mappings with a key map: one statement that classifies every source row once, keeps the quarantined
     /// rows (with the reason and the whole v1 row), gives each migrated row its v3 key (new rows only: keys
@@ -228,10 +225,23 @@ public sealed class MappingSql(DataPlan plan, MappingPlan mapping)
                 + (where.Length > 0 ? $"\nWHERE true{where}" : "");
         }
 
+        return ClassifiedFrom($"(\n{Indent(Classified, 4)}\n)", where);
+    }
+
+    /// <summary>FROM the classified rows (a subquery or a CTE) with each reference's v3 key under its name, migrated rows only.</summary>
+    private string ClassifiedFrom(string relation, string where)
+    {
         var laterals = string.Concat(_spec.References.Select(r =>
             $"\nCROSS JOIN LATERAL (SELECT {Alias}.{Identifier(Prefix + "ref_" + r.Name)} AS \"v3_id\") AS {Identifier(r.Name)}"));
-        return $"FROM (\n{Indent(Classified, 4)}\n) AS {Alias}{laterals}\nWHERE {Alias}.\"{Prefix}class\" = 'migrated'{where}";
+        return $"FROM {relation} AS {Alias}{laterals}\nWHERE {Alias}.\"{Prefix}class\" = 'migrated'{where}";
     }
+
+    /// <summary>
+    /// For mappings without a key map: one statement that classifies every v1 row once, keeps the quarantined ones and
+    /// loads the migrated ones (a materialized CTE read twice).
+    /// </summary>
+    public string QuarantineAndLoad => $"WITH \"{Prefix}classified\" AS MATERIALIZED (\n{Indent(Classified, 4)}\n),\n\"{Prefix}quarantined\" AS (\n" +
+        Indent(QuarantineInsert($"\"{Prefix}classified\" AS {Alias}"), 4) + "\n)\n" + Insert(ClassifiedFrom($"\"{Prefix}classified\"", ""));
 
     /// <summary>The value SQL of each mapped column, in spec order.</summary>
     public IReadOnlyList<string> ColumnValues => [.. mapping.Columns.Select(c => ValueOf(c.Mapping))];
@@ -249,7 +259,9 @@ public sealed class MappingSql(DataPlan plan, MappingPlan mapping)
     public string TargetColumns => string.Join(", ", mapping.Columns.Select(c => Identifier(c.Column.Name)));
 
     /// <summary>The idempotent load: INSERT ... SELECT ... ON CONFLICT (arbiter) DO NOTHING, or DO UPDATE of the mapped columns when they differ.</summary>
-    public string Load(string? extraWhere = null)
+    public string Load(string? extraWhere = null) => Insert(LoadFrom(extraWhere));
+
+    private string Insert(string from)
     {
         var arbiter = string.Join(", ", mapping.Arbiter.Select(Identifier));
         var updated = mapping.Columns.Select(c => c.Column.Name).Where(c => !mapping.Arbiter.Contains(c)).ToList();
@@ -258,7 +270,7 @@ public sealed class MappingSql(DataPlan plan, MappingPlan mapping)
               $"    WHERE ({string.Join(", ", updated.Select(c => $"\"t\".{Identifier(c)}"))}) IS DISTINCT FROM ({string.Join(", ", updated.Select(c => $"EXCLUDED.{Identifier(c)}"))})"
             : $"ON CONFLICT ({arbiter}) DO NOTHING";
         return $"INSERT INTO {mapping.Target.Quoted} AS \"t\" ({TargetColumns})" + (mapping.OverridingSystemValue ? "\nOVERRIDING SYSTEM VALUE" : "") + "\n" +
-            $"SELECT\n{Indent(LoadSelectList, 4)}\n{LoadFrom(extraWhere)}\n{conflict};";
+            $"SELECT\n{Indent(LoadSelectList, 4)}\n{from}\n{conflict};";
     }
 
     /// <summary>The key-range predicate of one batch (plpgsql variables of the generated DO block).</summary>

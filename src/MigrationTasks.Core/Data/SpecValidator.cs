@@ -299,7 +299,7 @@ public static partial class SpecValidator
         }
 
         // The statements as generated (ON CONFLICT arbiter, OVERRIDING, the whole classification).
-        var statements = new List<string> { mapping.Keymap is null ? sql.QuarantineOnly : sql.KeymapFill, sql.Load() };
+        var statements = mapping.Keymap is null ? new List<string> { sql.QuarantineAndLoad } : [sql.KeymapFill, sql.Load()];
         foreach (var statement in statements)
         {
             await probe.ExplainAsync(statement, $"the generated SQL of {what}", spec.Location, cancellationToken).ConfigureAwait(false);

@@ -180,6 +180,7 @@ internal sealed class MappingValidation(DataSession session, MappingPlan mapping
         }
 
         var expected = await ExpectedRowsAsync(keys, cancellationToken).ConfigureAwait(false);
+        var classes = await ClassesOfAsync([.. keys.Where(k => !expected.ContainsKey(k))], cancellationToken).ConfigureAwait(false);
         var actual = await ActualRowsAsync([.. expected.Values.Select(e => e.Arbiter)], cancellationToken).ConfigureAwait(false);
         foreach (var key in keys)
         {
@@ -187,7 +188,7 @@ internal sealed class MappingValidation(DataSession session, MappingPlan mapping
             if (!expected.TryGetValue(key, out var row))
             {
                 // Not migrated by the spec's rules: then the target must not hold it either; say why.
-                var (outcome, explained) = await ClassOfAsync(key, cancellationToken).ConfigureAwait(false);
+                var (outcome, explained) = classes.GetValueOrDefault(key, ("there is no such v1 row", false));
                 if (namedCheck is not null)
                 {
                     result.NamedSpotChecks.Add(new SpotCheckResult(key, namedCheck.Why, namedCheck.Location.Line, explained, explained ? $"not migrated, as the spec says: {outcome}" : outcome));
@@ -329,7 +330,9 @@ internal sealed class MappingValidation(DataSession session, MappingPlan mapping
     private async Task<Dictionary<string, (string Arbiter, string?[] Values)>> ExpectedRowsAsync(List<string> keys, CancellationToken cancellationToken)
     {
         var values = string.Join(", ", _sql.ExpectedValues.Select(v => $"({v})::text"));
-        await using var command = new NpgsqlCommand($"SELECT {_sql.KeyText}, {_sql.ExpectedArbiterText}, {values}\n{_sql.LoadFrom($"{_sql.KeyText} = ANY($1)")}", Connection);
+        // With a key map, narrow on it first (a scan of a narrow table, then key lookups), not on the source's text key.
+        var narrow = mapping.Keymap is null ? $"{_sql.KeyText} = ANY($1)" : "\"km\".\"v1_id\"::text = ANY($1)";
+        await using var command = new NpgsqlCommand($"SELECT {_sql.KeyText}, {_sql.ExpectedArbiterText}, {values}\n{_sql.LoadFrom(narrow)}", Connection);
         command.Parameters.AddWithValue(keys.ToArray());
         var rows = new Dictionary<string, (string, string?[])>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -356,25 +359,31 @@ internal sealed class MappingValidation(DataSession session, MappingPlan mapping
         return rows;
     }
 
-    /// <summary>What the spec's rules did with a v1 key that has no target row: "quarantined: reason", "filtered: ...", or "not in v1".</summary>
-    private async Task<(string Outcome, bool Explained)> ClassOfAsync(string key, CancellationToken cancellationToken)
+    /// <summary>What the spec's rules did with v1 keys that have no target row: "quarantined: reason", "filtered: ...", ... (one pass).</summary>
+    private async Task<Dictionary<string, (string Outcome, bool Explained)>> ClassesOfAsync(List<string> keys, CancellationToken cancellationToken)
     {
-        var alias = Identifier(mapping.Spec.Alias);
-        await using var command = new NpgsqlCommand(
-            $"SELECT {alias}.\"{MappingSql.Prefix}class\", {alias}.\"{MappingSql.Prefix}filter\", {alias}.\"{MappingSql.Prefix}rule\" FROM (\n{_sql.Classified}\n) AS {alias} WHERE {_sql.KeyText} = $1", Connection);
-        command.Parameters.AddWithValue(key);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        var classes = new Dictionary<string, (string, bool)>(StringComparer.Ordinal);
+        if (keys.Count == 0)
         {
-            return ("there is no such v1 row", false);
+            return classes;
         }
 
-        return reader.GetString(0) switch
+        var alias = Identifier(mapping.Spec.Alias);
+        await using var command = new NpgsqlCommand(
+            $"SELECT {_sql.KeyText}, {alias}.\"{MappingSql.Prefix}class\", {alias}.\"{MappingSql.Prefix}filter\", {alias}.\"{MappingSql.Prefix}rule\" FROM (\n{_sql.Classified}\n) AS {alias} WHERE {_sql.KeyText} = ANY($1)", Connection);
+        command.Parameters.AddWithValue(keys.ToArray());
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            "filtered" => ($"filtered: {mapping.Spec.Filters[reader.GetInt32(1) - 1].Reason}", true),
-            "quarantined" => ($"quarantined: {_sql.QuarantineRules[reader.GetInt32(2) - 1].Reason}", true),
-            "deduplicated" => ($"de-duplicated: {mapping.Spec.Dedupe!.Reason}", true),
-            _ => ("the spec migrates it, but it has no target row (its key map entry is missing)", false),
-        };
+            classes[reader.GetString(0)] = reader.GetString(1) switch
+            {
+                "filtered" => ($"filtered: {mapping.Spec.Filters[reader.GetInt32(2) - 1].Reason}", true),
+                "quarantined" => ($"quarantined: {_sql.QuarantineRules[reader.GetInt32(3) - 1].Reason}", true),
+                "deduplicated" => ($"de-duplicated: {mapping.Spec.Dedupe!.Reason}", true),
+                _ => ("the spec migrates it, but it has no target row (its key map entry is missing)", false),
+            };
+        }
+
+        return classes;
     }
 }
