@@ -36,7 +36,7 @@ public sealed class DataSession : IAsyncDisposable
         }), cancellationToken).ConfigureAwait(false);
         try
         {
-            await using (var begin = new NpgsqlCommand("BEGIN ISOLATION LEVEL REPEATABLE READ; SET LOCAL TimeZone = 'UTC'; SET LOCAL lock_timeout = '5s'; SET LOCAL jit = off", connection))
+            await using (var begin = new NpgsqlCommand("BEGIN ISOLATION LEVEL REPEATABLE READ; SET LOCAL TimeZone = 'UTC'; SET LOCAL lock_timeout = '5s'; SET LOCAL jit = off; SET LOCAL work_mem = '64MB'", connection))
             {
                 await begin.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }

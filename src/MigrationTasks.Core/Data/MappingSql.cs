@@ -306,7 +306,7 @@ public sealed class MappingSql(DataPlan plan, MappingPlan mapping)
 
     /// <summary>Which target rows this mapping accounts for: with a key map, those whose key it produced; otherwise all.</summary>
     public string TargetScope => mapping.Keymap is { } keymap
-        ? $"\"t\".{Identifier(mapping.Arbiter[0])} IN (SELECT \"v3_id\" FROM {keymap.Quoted} WHERE \"duplicate_of\" IS NULL)"
+        ? $"EXISTS (SELECT FROM {keymap.Quoted} AS \"scope\" WHERE \"scope\".\"v3_id\" = \"t\".{Identifier(mapping.Arbiter[0])} AND \"scope\".\"duplicate_of\" IS NULL)"
         : "true";
 
     public static string Indent(string text, int spaces)
