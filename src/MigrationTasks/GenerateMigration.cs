@@ -73,9 +73,7 @@ public sealed class GenerateMigration : DatabaseTask
             return new TemplateDatabase(stage.Connection, stage.Description, stage);
         }
 
-        var connection = target == DatabaseTarget.Staging
-            ? RequireConnection(nameof(StagingUrlVariable), StagingUrlVariable, "staging")
-            : RequireConnection(nameof(ProductionUrlVariable), ProductionUrlVariable, "production");
+        var connection = NamedConnection(target);
         return new TemplateDatabase(connection, $"{target} ({connection.Describe()})");
     }
 

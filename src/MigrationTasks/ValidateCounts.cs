@@ -78,9 +78,7 @@ public sealed class ValidateCounts : DatabaseTask
         }
         else
         {
-            var connection = target == DatabaseTarget.Staging
-                ? RequireConnection(nameof(StagingUrlVariable), StagingUrlVariable, "staging")
-                : RequireConnection(nameof(ProductionUrlVariable), ProductionUrlVariable, "production");
+            var connection = NamedConnection(target);
             if (phase == "before")
             {
                 await DataValidator.BeforeAsync(connection, spec, ReportDirectory, EngineLog, cancellationToken).ConfigureAwait(false);

@@ -110,6 +110,30 @@ public sealed class DataMigrationTests
     }
 
     [TestMethod]
+    public async Task ARoleThatNeitherBypassesRowLevelSecurityNorOwnsTheTargetsIsRefusedWithMT0520()
+    {
+        var built = await MigratedSample.GetAsync();
+        await using var database = await TestServer.CreateDatabaseAsync(TestTemplate.SampleProduction);
+        var role = $"t_no_bypassrls_{Environment.ProcessId}";
+        await database.ExecuteAsync($"DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '{role}') THEN CREATE ROLE {role} NOLOGIN NOSUPERUSER NOBYPASSRLS; END IF; END $$");
+        try
+        {
+            await using var connection = new Npgsql.NpgsqlConnection(database.Connection.ConnectionString);
+            await connection.OpenAsync(TestContext.CancellationToken);
+            await using var command = new Npgsql.NpgsqlCommand($"BEGIN; SET LOCAL ROLE {role};\n" + await File.ReadAllTextAsync(built.DataFile, TestContext.CancellationToken), connection);
+
+            var error = await Assert.ThrowsExactlyAsync<Npgsql.PostgresException>(() => command.ExecuteNonQueryAsync(TestContext.CancellationToken));
+
+            Assert.StartsWith("MT0520: the role " + role, error.MessageText);
+            Assert.Contains("public.profiles", error.MessageText);
+        }
+        finally
+        {
+            await database.ExecuteAsync($"DROP ROLE IF EXISTS {role}");
+        }
+    }
+
+    [TestMethod]
     public async Task TheGeneratedFileIsDeterministicQuotedAndTiedToTheSpec()
     {
         var built = await MigratedSample.GetAsync();
