@@ -77,9 +77,7 @@ public sealed class ApplyMigrations : DatabaseTask
         }
         else
         {
-            var connection = target == DatabaseTarget.Staging
-                ? RequireConnection(nameof(StagingUrlVariable), StagingUrlVariable, "staging")
-                : RequireConnection(nameof(ProductionUrlVariable), ProductionUrlVariable, "production");
+            var connection = NamedConnection(target);
             report = await MigrationRunner.ApplyAsync(connection, set, options, EngineLog, cancellationToken).ConfigureAwait(false);
         }
 

@@ -12,6 +12,7 @@ IBenchmarkScenario[] scenarios =
     new SampleScenario(),
     new MigrationsScenario(),
     new PoliciesScenario(),
+    new DataScenario(),
 ];
 
 var selected = new List<string>();

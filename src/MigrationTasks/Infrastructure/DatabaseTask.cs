@@ -30,6 +30,11 @@ public abstract class DatabaseTask : MigrationTask
     /// <summary>The staging connection, or null when the variable is unset (an ephemeral server is used then).</summary>
     protected DatabaseConnection? StagingConnection() => ResolveConnection(nameof(StagingUrlVariable), StagingUrlVariable);
 
+    /// <summary>The connection of a named database (DatabaseTarget staging or production); MT0010 when its variable is unset.</summary>
+    protected DatabaseConnection NamedConnection(string target) => target == DatabaseTarget.Staging
+        ? RequireConnection(nameof(StagingUrlVariable), StagingUrlVariable, "staging")
+        : RequireConnection(nameof(ProductionUrlVariable), ProductionUrlVariable, "production");
+
     /// <summary>A request for a throwaway server (or <paramref name="existing"/> when given), from the task's settings.</summary>
     protected ServerRequest ServerRequest(DatabaseConnection? existing = null) => new()
     {
