@@ -33,6 +33,9 @@ public sealed record IndexAnalysisOptions
 
     /// <summary>The repository root, to name the workload file relative to it in the report.</summary>
     public string? RepositoryRoot { get; init; }
+
+    /// <summary>How to recognise a transaction-mode pooler, which the analysis refuses (MT0720).</summary>
+    public Pooler.PoolerCheckOptions PoolerCheck { get; init; } = new();
 }
 
 /// <summary>
@@ -53,6 +56,7 @@ public static class IndexAnalyzer
     {
         var watch = Stopwatch.StartNew();
         var database = target.Describe();
+        await Pooler.TransactionPoolerCheck.RequireSessionAsync(target, "the index analysis (trial indexes and prepared statements live in one session)", options.PoolerCheck, log, cancellationToken).ConfigureAwait(false);
         await using var connection = await ServerInfo.OpenAsync(target.With(b =>
         {
             b.ApplicationName = "MigrationTasks AnalyzeIndexes";
