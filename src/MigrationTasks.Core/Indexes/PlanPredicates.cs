@@ -36,6 +36,13 @@ public sealed record ColumnPredicate(string Alias, string Column, string? Functi
     public bool IsEquality => Operator is "=" or "= ANY";
 
     public bool IsRange => Operator is "<" or "<=" or ">" or ">=";
+
+    /// <summary>Equal when every member is, the constants compared value by value.</summary>
+    public bool Equals(ColumnPredicate? other) =>
+        other is not null && Alias == other.Alias && Column == other.Column && Function == other.Function && Operator == other.Operator
+        && Operand == other.Operand && OtherAlias == other.OtherAlias && OtherColumn == other.OtherColumn && Constants.SequenceEqual(other.Constants);
+
+    public override int GetHashCode() => HashCode.Combine(Alias, Column, Function, Operator, Operand, OtherAlias, OtherColumn, Constants.Count);
 }
 
 /// <summary>A sort key under a LIMIT: the rows the query keeps depend on this order.</summary>
