@@ -85,7 +85,7 @@ select a.id, a.slug, a.title, t.id as trip_id, t.title as trip_title, t.travel_d
 from public.group_trips t
 join public.adventures a on a.id = t.adventure_id
 where not t.is_private
-  and t.travel_dates && daterange(:'trips_from'::date, :'trips_to'::date, '[]')
+  and lower(t.travel_dates) between :'trips_from'::date and :'trips_to'::date
   and a.status = 'published'
 order by lower(t.travel_dates), t.id
 limit 50;

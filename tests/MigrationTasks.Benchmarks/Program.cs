@@ -9,6 +9,7 @@ IBenchmarkScenario[] scenarios =
     new ServerStartScenario(),
     new SampleScenario(),
     new MigrationsScenario(),
+    new IndexesScenario(),
 ];
 
 var selected = new List<string>();

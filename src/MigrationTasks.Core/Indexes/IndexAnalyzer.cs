@@ -68,7 +68,7 @@ public static class IndexAnalyzer
         await WarnAboutPendingMigrationsAsync(connection, options.Migrations, database, log, cancellationToken).ConfigureAwait(false);
 
         log.Info($"Analysing the workload {Path.GetFileName(workload.File)} ({workload.Queries.Count} queries) on {database}: {options.Source}.");
-        await ExecuteAsync(connection, "ANALYZE", cancellationToken).ConfigureAwait(false);
+        await new SqlSession(connection).ExecuteAsync("ANALYZE", cancellationToken).ConfigureAwait(false);
         var parameters = await WorkloadExecution.ReadParametersAsync(connection, workload, cancellationToken).ConfigureAwait(false);
         CheckParameters(workload, parameters);
         var catalog = await IndexCatalog.ReadAsync(connection, cancellationToken).ConfigureAwait(false);
@@ -176,9 +176,9 @@ public static class IndexAnalyzer
         var watch = Stopwatch.StartNew();
         try
         {
-            await ExecuteAsync(connection, definition.CreateSql(proposal.Name, concurrently: false, ifNotExists: false), cancellationToken).ConfigureAwait(false);
+            await new SqlSession(connection).ExecuteAsync(definition.CreateSql(proposal.Name, concurrently: false, ifNotExists: false), cancellationToken).ConfigureAwait(false);
             created.Add(proposal);
-            await ExecuteAsync(connection, $"COMMENT ON INDEX {SqlQuote.Qualified(definition.Schema, proposal.Name)} IS {SqlQuote.Literal(TrialComment)}", cancellationToken).ConfigureAwait(false);
+            await new SqlSession(connection).ExecuteAsync($"COMMENT ON INDEX {SqlQuote.Qualified(definition.Schema, proposal.Name)} IS {SqlQuote.Literal(TrialComment)}", cancellationToken).ConfigureAwait(false);
         }
         catch (PostgresException exception)
         {
@@ -189,7 +189,7 @@ public static class IndexAnalyzer
         }
 
         proposal.BuildMs = watch.Elapsed.TotalMilliseconds;
-        proposal.Bytes = await ScalarAsync<long>(connection, $"SELECT pg_catalog.pg_relation_size({SqlQuote.Literal(SqlQuote.Qualified(definition.Schema, proposal.Name))}::regclass)", cancellationToken).ConfigureAwait(false);
+        proposal.Bytes = await new SqlSession(connection).ScalarAsync<long>($"SELECT pg_catalog.pg_relation_size({SqlQuote.Literal(SqlQuote.Qualified(definition.Schema, proposal.Name))}::regclass)", cancellationToken).ConfigureAwait(false);
 
         var after = new Dictionary<string, (QueryMeasurement Measurement, QueryPlan Plan)>(StringComparer.Ordinal);
         foreach (var query in affected)
@@ -227,22 +227,22 @@ public static class IndexAnalyzer
     /// <summary>The proposal's name, or the next free one when another relation of the schema has it.</summary>
     private static async Task<string> FreeNameAsync(NpgsqlConnection connection, IndexDefinition definition, string name, CancellationToken cancellationToken)
     {
-        var taken = (await QueryStringsAsync(connection, "SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1",
-            cancellationToken, definition.Schema).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+        var taken = (await new SqlSession(connection).QueryAsync("SELECT c.relname FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1",
+            r => r.GetString(0), cancellationToken, definition.Schema).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
         return taken.Contains(name) ? definition.SuggestName(taken.Contains) : name;
     }
 
     /// <summary>Drops trial indexes: those of this run, or (at the start) any an interrupted run left, recognised by their comment.</summary>
     private static async Task DropTrialIndexesAsync(NpgsqlConnection connection, IEngineLog log, bool leftovers, CancellationToken cancellationToken)
     {
-        var names = await QueryStringsAsync(connection, """
+        var names = await new SqlSession(connection).QueryAsync("""
             SELECT pg_catalog.format('%I.%I', n.nspname, c.relname)
             FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind = 'i' AND pg_catalog.obj_description(c.oid, 'pg_class') = $1
-            """, cancellationToken, TrialComment).ConfigureAwait(false);
+            """, r => r.GetString(0), cancellationToken, TrialComment).ConfigureAwait(false);
         foreach (var name in names)
         {
-            await ExecuteAsync(connection, $"DROP INDEX IF EXISTS {name}", cancellationToken).ConfigureAwait(false);
+            await new SqlSession(connection).ExecuteAsync($"DROP INDEX IF EXISTS {name}", cancellationToken).ConfigureAwait(false);
         }
 
         if (leftovers && names.Count > 0)
@@ -255,7 +255,7 @@ public static class IndexAnalyzer
     {
         try
         {
-            await ExecuteAsync(connection, $"DROP INDEX IF EXISTS {SqlQuote.Qualified(proposal.Definition.Schema, proposal.Name)}", CancellationToken.None).ConfigureAwait(false);
+            await new SqlSession(connection).ExecuteAsync($"DROP INDEX IF EXISTS {SqlQuote.Qualified(proposal.Definition.Schema, proposal.Name)}", CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception exception) when (exception is NpgsqlException or InvalidOperationException)
         {
@@ -270,9 +270,10 @@ public static class IndexAnalyzer
             return;
         }
 
-        var applied = await QueryStringsAsync(connection,
-            "SELECT version FROM supabase_migrations.schema_migrations WHERE pg_catalog.to_regclass('supabase_migrations.schema_migrations') IS NOT NULL",
-            cancellationToken).ConfigureAwait(false);
+        var session = new SqlSession(connection);
+        var applied = await session.ScalarAsync<bool>("SELECT pg_catalog.to_regclass('supabase_migrations.schema_migrations') IS NOT NULL", cancellationToken).ConfigureAwait(false)
+            ? await session.QueryAsync("SELECT version FROM supabase_migrations.schema_migrations", r => r.GetString(0), cancellationToken).ConfigureAwait(false)
+            : [];
         var pending = set.Files.Where(f => !applied.Contains(f.Version)).Select(f => f.FileName).ToList();
         if (pending.Count > 0)
         {
@@ -320,36 +321,6 @@ public static class IndexAnalyzer
 
         var relative = Path.GetRelativePath(root, Path.GetFullPath(path));
         return relative.StartsWith("..", StringComparison.Ordinal) ? Path.GetFileName(path) : relative.Replace('\\', '/');
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    private static async Task<T> ScalarAsync<T>(NpgsqlConnection connection, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        return (T)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-    }
-
-    private static async Task<List<string>> QueryStringsAsync(NpgsqlConnection connection, string sql, CancellationToken cancellationToken, params object[] parameters)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
-        }
-
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var values = new List<string>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            values.Add(reader.GetString(0));
-        }
-
-        return values;
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
@@ -424,9 +395,9 @@ public static class IndexAnalyzer
             finally
             {
                 // PREPARE is not undone by the rollback: the statement lives in the session until deallocated.
-                if ((await QueryStringsAsync(connection, "SELECT name FROM pg_catalog.pg_prepared_statements WHERE name = $1", CancellationToken.None, GenericStatement).ConfigureAwait(false)).Count > 0)
+                if ((await new SqlSession(connection).QueryAsync("SELECT name FROM pg_catalog.pg_prepared_statements WHERE name = $1", r => r.GetString(0), CancellationToken.None, GenericStatement).ConfigureAwait(false)).Count > 0)
                 {
-                    await ExecuteAsync(connection, $"DEALLOCATE {GenericStatement}", CancellationToken.None).ConfigureAwait(false);
+                    await new SqlSession(connection).ExecuteAsync($"DEALLOCATE {GenericStatement}", CancellationToken.None).ConfigureAwait(false);
                 }
             }
         }

@@ -1,3 +1,4 @@
+using MigrationTasks.Migrations;
 using Npgsql;
 
 namespace MigrationTasks.Indexes;
@@ -83,28 +84,30 @@ public sealed class IndexCatalog
 
     public static async Task<IndexCatalog> ReadAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
     {
+        var session = new SqlSession(connection);
         var managed = ManagedSchemas.ToArray();
-        var tables = await QueryAsync(connection, """
+        var tables = await session.QueryAsync("""
             SELECT c.oid, n.nspname, c.relname, greatest(c.reltuples, 0)::bigint, pg_catalog.pg_total_relation_size(c.oid), c.relrowsecurity
             FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relkind IN ('r', 'p') AND NOT (n.nspname = ANY ($1)) AND n.nspname NOT LIKE 'pg\_temp%' AND n.nspname NOT LIKE 'pg\_toast%'
               AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d WHERE d.classid = 'pg_catalog.pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e')
             """, r => new CatalogTable(r.GetFieldValue<uint>(0), r.GetString(1), r.GetString(2), r.GetInt64(3), r.GetInt64(4), r.GetBoolean(5)),
             cancellationToken, (object)managed).ConfigureAwait(false);
-        var oids = tables.Select(t => t.Oid).ToArray();
+        // Passed as bigint[] and cast: Npgsql has no default mapping for uint[].
+        var oids = tables.Select(t => (long)t.Oid).ToArray();
 
-        var columns = await QueryAsync(connection, """
+        var columns = await session.QueryAsync("""
             SELECT a.attrelid, a.attnum, a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod), t.typcategory, t.typname, coalesce(s.n_distinct, 0)::float8
             FROM pg_catalog.pg_attribute a
             JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
             JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
             JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
             LEFT JOIN pg_catalog.pg_stats s ON s.schemaname = n.nspname AND s.tablename = c.relname AND s.attname = a.attname AND NOT s.inherited
-            WHERE a.attrelid = ANY ($1) AND a.attnum > 0 AND NOT a.attisdropped
+            WHERE a.attrelid = ANY ($1::oid[]) AND a.attnum > 0 AND NOT a.attisdropped
             """, r => new CatalogColumn(r.GetFieldValue<uint>(0), r.GetInt16(1), r.GetString(2), r.GetString(3), r.GetChar(4), r.GetString(5), r.GetDouble(6)),
             cancellationToken, oids).ConfigureAwait(false);
 
-        var indexes = await QueryAsync(connection, """
+        var indexes = await session.QueryAsync("""
             SELECT i.indexrelid, i.indrelid, ic.relname, am.amname, i.indisunique, i.indisprimary, i.indisvalid,
                    EXISTS (SELECT 1 FROM pg_catalog.pg_constraint k WHERE k.conindid = i.indexrelid AND k.contype IN ('p', 'u', 'x')),
                    (i.indkey::int2[])[0:i.indnkeyatts - 1],
@@ -117,33 +120,33 @@ public sealed class IndexCatalog
             JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
             JOIN pg_catalog.pg_am am ON am.oid = ic.relam
             LEFT JOIN pg_catalog.pg_stat_all_indexes s ON s.indexrelid = i.indexrelid
-            WHERE i.indrelid = ANY ($1)
+            WHERE i.indrelid = ANY ($1::oid[])
             ORDER BY ic.relname
             """, r => new CatalogIndex(r.GetFieldValue<uint>(0), r.GetFieldValue<uint>(1), r.GetString(2), r.GetString(3), r.GetBoolean(4), r.GetBoolean(5),
                 r.GetBoolean(6), r.GetBoolean(7), r.GetFieldValue<short[]>(8), r.GetFieldValue<string[]>(9), r.IsDBNull(10) ? null : r.GetString(10),
                 r.GetString(11), r.GetInt64(12), r.GetInt64(13)),
             cancellationToken, oids).ConfigureAwait(false);
 
-        var foreignKeys = await QueryAsync(connection, """
+        var foreignKeys = await session.QueryAsync("""
             SELECT k.conname, k.conrelid, k.conkey::int2[], k.confrelid
             FROM pg_catalog.pg_constraint k
-            WHERE k.contype = 'f' AND k.conrelid = ANY ($1)
+            WHERE k.contype = 'f' AND k.conrelid = ANY ($1::oid[])
             ORDER BY k.conname
             """, r => new CatalogForeignKey(r.GetString(0), r.GetFieldValue<uint>(1), r.GetFieldValue<short[]>(2), r.GetFieldValue<uint>(3)),
             cancellationToken, oids).ConfigureAwait(false);
 
         // PostgreSQL records every column a policy's USING and WITH CHECK expressions read, sub-selects included.
-        var policyColumns = await QueryAsync(connection, """
+        var policyColumns = await session.QueryAsync("""
             SELECT DISTINCT d.refobjid, d.refobjsubid::int2, p.polname, p.polrelid
             FROM pg_catalog.pg_depend d
             JOIN pg_catalog.pg_policy p ON p.oid = d.objid
             WHERE d.classid = 'pg_catalog.pg_policy'::regclass AND d.refclassid = 'pg_catalog.pg_class'::regclass
-              AND d.refobjsubid > 0 AND d.refobjid = ANY ($1)
+              AND d.refobjsubid > 0 AND d.refobjid = ANY ($1::oid[])
             ORDER BY 1, 2, 3
             """, r => new CatalogPolicyColumn(r.GetFieldValue<uint>(0), r.GetInt16(1), r.GetString(2), r.GetFieldValue<uint>(3)),
             cancellationToken, oids).ConfigureAwait(false);
 
-        var trigram = await QueryAsync(connection, """
+        var trigram = await session.QueryAsync("""
             SELECT n.nspname FROM pg_catalog.pg_opclass o JOIN pg_catalog.pg_namespace n ON n.oid = o.opcnamespace
             WHERE o.opcname = 'gin_trgm_ops' LIMIT 1
             """, r => r.GetString(0), cancellationToken).ConfigureAwait(false);
@@ -157,25 +160,5 @@ public sealed class IndexCatalog
             PolicyColumns = policyColumns,
             TrigramSchema = trigram.FirstOrDefault(),
         };
-    }
-
-    private static async Task<List<T>> QueryAsync<T>(NpgsqlConnection connection, string sql, Func<NpgsqlDataReader, T> read, CancellationToken cancellationToken, params object[] parameters)
-    {
-        await using var command = new NpgsqlCommand(sql, connection);
-        foreach (var parameter in parameters)
-        {
-            command.Parameters.Add(parameter is uint[] oids
-                ? new NpgsqlParameter { Value = oids, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Oid }
-                : new NpgsqlParameter { Value = parameter });
-        }
-
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        var rows = new List<T>();
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            rows.Add(read(reader));
-        }
-
-        return rows;
     }
 }

@@ -93,16 +93,19 @@ public static class PlanPredicates
         return [.. predicates.Distinct()];
     }
 
-    /// <summary>The sort keys of every Sort that feeds a Limit (directly or through Gather Merge).</summary>
+    /// <summary>
+    /// The sort keys of every Sort that feeds a Limit: directly, or through nodes that pass their first (outer) input's
+    /// order on (Gather Merge, the outer side of a join, ...), so the limit keeps the first rows of that sort.
+    /// </summary>
     public static IReadOnlyList<SortTerm> LimitedOrder(QueryPlan plan)
     {
         var terms = new List<SortTerm>();
         foreach (var limit in plan.Nodes.Where(n => n.NodeType == "Limit"))
         {
             var node = limit.Children.FirstOrDefault();
-            while (node is not null && node.NodeType is "Gather Merge" or "Gather")
+            while (node is not null && node.NodeType is "Gather Merge" or "Gather" or "Nested Loop" or "Hash Join" or "Merge Join" or "Result" or "Subquery Scan" or "Materialize")
             {
-                node = node.Children.FirstOrDefault();
+                node = node.Children.FirstOrDefault(c => c.ParentRelationship is not ("InitPlan" or "SubPlan"));
             }
 
             if (node is null || node.NodeType is not ("Sort" or "Incremental Sort"))

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using MigrationTasks.Common;
 using MigrationTasks.Connections;
+using MigrationTasks.Migrations;
 using MigrationTasks.Servers;
 using Npgsql;
 
@@ -161,9 +162,6 @@ public static class TransactionPoolerCheck
 
     private static PoolerVerdict Transaction(string evidence) => new(true, "asked the server: " + evidence);
 
-    private static async Task<int> PidAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand("SELECT pg_backend_pid()", connection);
-        return (int)(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!;
-    }
+    private static async Task<int> PidAsync(NpgsqlConnection connection, CancellationToken cancellationToken) =>
+        await new SqlSession(connection).ScalarAsync<int>("SELECT pg_backend_pid()", cancellationToken).ConfigureAwait(false);
 }

@@ -83,6 +83,22 @@ public sealed class PlanReadingTests
     }
 
     [TestMethod]
+    public void ASortReachesTheLimitThroughTheOuterSideOfAJoinAndAGatherMerge()
+    {
+        // search_dates at scale 100: Limit -> Nested Loop -> Gather Merge -> Sort -> Parallel Seq Scan (PostgreSQL 15's plan).
+        var plan = QueryPlan.Parse("""
+            [{"Plan": {"Node Type": "Limit", "Plans": [
+              {"Node Type": "Nested Loop", "Parent Relationship": "Outer", "Plans": [
+                {"Node Type": "Gather Merge", "Parent Relationship": "Outer", "Plans": [
+                  {"Node Type": "Sort", "Parent Relationship": "Outer", "Sort Key": ["(lower(t.travel_dates))", "t.id"], "Plans": [
+                    {"Node Type": "Seq Scan", "Parent Relationship": "Outer", "Relation Name": "group_trips", "Alias": "t"}]}]},
+                {"Node Type": "Index Scan", "Parent Relationship": "Inner", "Relation Name": "adventures", "Alias": "a", "Index Name": "adventures_pkey"}]}]}}]
+            """);
+
+        CollectionAssert.AreEqual(new[] { new SortTerm("t", "travel_dates", "lower", false), new SortTerm("t", "id", null, false) }, PlanPredicates.LimitedOrder(plan).ToArray());
+    }
+
+    [TestMethod]
     public void ArrayLiteralsAreSplitAsPostgreSqlWritesThem()
     {
         CollectionAssert.AreEqual(new[] { "a", "b c", "d,e", "q\"uote", null, "NULL" }, PlanPredicates.ParseArrayLiteral("{a,\"b c\",\"d,e\",\"q\\\"uote\",NULL,\"NULL\"}").ToArray());
