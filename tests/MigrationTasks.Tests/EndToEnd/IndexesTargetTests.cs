@@ -63,6 +63,32 @@ public sealed class IndexesTargetTests
     }
 
     [TestMethod]
+    public async Task WithoutDatabaseTheMigratedBundledSampleIsAnalysedAndTheReportSaysWhichDataItSaw()
+    {
+        var clusters = TestPaths.NewFolder("clusters");
+        var artifacts = TestPaths.NewFolder("artifacts") + "/";
+        var properties = new Dictionary<string, string> { ["PostgresClusterRoot"] = clusters, ["MigrationTasksArtifactsDirectory"] = artifacts, ["IndexRuns"] = "1" };
+
+        var result = await MSBuildRunner.RunAsync(TestPaths.RepositoryRoot, "AnalyzeIndexes", properties,
+            new Dictionary<string, string?> { ["PRODUCTION_DATABASE_URL"] = "postgres://nobody:x@127.0.0.1:1/never" }, cancellationToken: TestContext.CancellationToken);
+
+        Assert.IsTrue(result.Succeeded, result.Log);
+        Assert.Contains("Database is not set: analysing the bundled sample production (scale 1, seed 42) on an ephemeral server, migrated with the pending migrations", result.Log);
+        Assert.Contains("warning MT0710", result.Log, "its v3 tables are empty until the data migration fills them, and the analysis says so");
+        using (var analysis = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(artifacts, "indexes", "indexes.json"), TestContext.CancellationToken)))
+        {
+            StringAssert.StartsWith(analysis.RootElement.GetProperty("source").GetString(), "the bundled sample production (scale 1, seed 42) on an ephemeral server, with its 2 pending migration(s) applied");
+        }
+
+        Assert.IsEmpty(Directory.GetDirectories(clusters), "the ephemeral server is gone");
+        var migration = await MSBuildRunner.RunAsync(TestPaths.RepositoryRoot, "NewMigration",
+            new Dictionary<string, string>(properties) { ["MigrationName"] = "optimize_v3_indexes", ["MigrationTemplate"] = "indexes", ["MigrationsDirectory"] = TestPaths.NewFolder("migrations") + "/" },
+            cancellationToken: TestContext.CancellationToken);
+        Assert.IsFalse(migration.Succeeded, migration.Log);
+        Assert.Contains("error MT0709", migration.Log);
+    }
+
+    [TestMethod]
     public async Task ProductionIsNeverAnalysedAndABadWorkloadFailsBeforeAnyServerStarts()
     {
         var clusters = TestPaths.NewFolder("clusters");
