@@ -7,6 +7,8 @@ using MigrationTasks.Servers;
 IBenchmarkScenario[] scenarios =
 [
     new ServerStartScenario(),
+    new BackupScenario(),
+    new DiffScenario(),
     new SampleScenario(),
     new MigrationsScenario(),
     new IndexesScenario(),

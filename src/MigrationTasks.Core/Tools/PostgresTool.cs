@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using CliWrap;
 using CliWrap.Buffered;
 using MigrationTasks.Common;
@@ -35,6 +36,49 @@ public static class PostgresTool
         return result;
     }
 
+    /// <summary>
+    /// Runs the tool to completion without throwing on a non-zero exit, for callers that map failures to their own
+    /// codes or follow progress: every stderr line (redacted) goes to <paramref name="onErrorLine"/> as it arrives,
+    /// and the result keeps the last <paramref name="tailLines"/> of them. Relative paths in
+    /// <paramref name="arguments"/> resolve against <paramref name="workingDirectory"/>.
+    /// </summary>
+    public static async Task<ToolRun> ExecuteAsync(PostgresInstallation installation, string tool, DatabaseConnection connection,
+        IReadOnlyList<string> arguments, CancellationToken cancellationToken, string? workingDirectory = null, Action<string>? onErrorLine = null,
+        int tailLines = 30)
+    {
+        var redactor = new SecretRedactor();
+        connection.RegisterSecrets(redactor);
+        var tail = new Queue<string>();
+        var stdout = new System.Text.StringBuilder();
+        var watch = Stopwatch.StartNew();
+        var command = Command(installation, tool, connection, arguments)
+            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
+            .WithStandardErrorPipe(PipeTarget.ToDelegate(line =>
+            {
+                var clean = redactor.Redact(line);
+                lock (tail)
+                {
+                    tail.Enqueue(clean);
+                    if (tail.Count > tailLines)
+                    {
+                        tail.Dequeue();
+                    }
+                }
+
+                onErrorLine?.Invoke(clean);
+            }));
+        if (workingDirectory is not null)
+        {
+            command = command.WithWorkingDirectory(workingDirectory);
+        }
+
+        var result = await command.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        lock (tail)
+        {
+            return new ToolRun(result.ExitCode, redactor.Redact(stdout.ToString()), [.. tail], watch.Elapsed);
+        }
+    }
+
     /// <summary>Runs a SQL file with psql: no psqlrc, stop at the first error, psql variables from <paramref name="variables"/>.</summary>
     public static Task<BufferedCommandResult> RunPsqlFileAsync(PostgresInstallation installation, DatabaseConnection connection, string file,
         IReadOnlyDictionary<string, string>? variables, CancellationToken cancellationToken)
@@ -51,7 +95,25 @@ public static class PostgresTool
 
     /// <summary>The command line as it can be logged or put in a manifest (it never holds a secret).</summary>
     public static string Describe(string tool, IEnumerable<string> arguments) =>
-        string.Join(' ', new[] { tool }.Concat(arguments.Select(a => a.Length == 0 || a.Any(c => char.IsWhiteSpace(c) || c is '\'' or '"' or '$' or ';' or '&' or '|') ? "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'" : a)));
+        string.Join(' ', new[] { tool }.Concat(arguments.Select(ShellQuote)));
+
+    /// <summary>
+    /// The command line with the connection it gets through the environment (host, port, user, database; never the
+    /// password), so a manifest or a log shows a command a person can rerun.
+    /// </summary>
+    public static string DescribeWithConnection(string tool, IEnumerable<string> arguments, DatabaseConnection connection)
+    {
+        var environment = connection.LibpqEnvironment();
+        var shown = new[] { "PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGOPTIONS" }
+            .Where(name => environment.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value))
+            .Select(name => $"{name}={ShellQuote(environment[name]!)}");
+        return string.Join(' ', shown.Append(Describe(tool, arguments)));
+    }
+
+    private static string ShellQuote(string argument) =>
+        argument.Length == 0 || argument.Any(c => char.IsWhiteSpace(c) || c is '\'' or '"' or '$' or ';' or '&' or '|' or '*' or '?')
+            ? "'" + argument.Replace("'", "'\\''", StringComparison.Ordinal) + "'"
+            : argument;
 
     private static string Redact(DatabaseConnection connection, string text)
     {
@@ -62,4 +124,13 @@ public static class PostgresTool
 
     private static string Tail(string text, int lines) =>
         string.Join(" | ", text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).TakeLast(lines));
+}
+
+/// <summary>The outcome of <see cref="PostgresTool.ExecuteAsync"/>: exit code, stdout, the last stderr lines (all redacted).</summary>
+public sealed record ToolRun(int ExitCode, string StandardOutput, IReadOnlyList<string> ErrorTail, TimeSpan Duration)
+{
+    public bool Succeeded => ExitCode == 0;
+
+    /// <summary>The stderr tail as one line, for an error message.</summary>
+    public string ErrorSummary(int lines = 15) => string.Join(" | ", ErrorTail.Where(l => l.Trim().Length > 0).TakeLast(lines));
 }

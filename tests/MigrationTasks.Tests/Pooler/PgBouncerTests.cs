@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using MigrationTasks.Backup;
 using MigrationTasks.Connections;
 using MigrationTasks.Errors;
 using MigrationTasks.Indexes;
@@ -13,7 +14,7 @@ namespace MigrationTasks.Tests.Pooler;
 /// <summary>
 /// A real PgBouncer in front of the migrated sample: the application's workload runs through it in transaction mode
 /// with more concurrent requests than server connections, and everything that needs a session of its own (migrations,
-/// the migration lock, the index analysis) refuses the transaction-mode URL with MT0720, touching nothing.
+/// the migration lock, backups and restores, the index analysis) refuses the transaction-mode URL with MT0720, touching nothing.
 /// </summary>
 [TestClass]
 [DoNotParallelize]
@@ -94,7 +95,7 @@ public sealed class PgBouncerTests
     }
 
     [TestMethod]
-    public async Task MigrationsTheMigrationLockAndTheIndexAnalysisRefuseTheTransactionPoolerAndTouchNothing()
+    public async Task MigrationsTheLockBackupsRestoresAndTheAnalysisRefuseTheTransactionPoolerAndTouchNothing()
     {
         await using var database = await TestServer.CreateDatabaseAsync(TestTemplate.SampleWorkload);
         await using var pooler = await PgBouncer.StartAsync(database.Connection, "transaction", PoolSize, TestContext.CancellationToken);
@@ -111,6 +112,19 @@ public sealed class PgBouncerTests
 
         AssertRefused(await Assert.ThrowsExactlyAsync<MigrationTasksException>(() =>
             IndexAnalyzer.AnalyzeAsync(pooler.Connection, Workload.Load(TestTemplates.WorkloadFile), new IndexAnalysisOptions { Source = "pooled" }, new TestLog(), TestContext.CancellationToken)), "the index analysis");
+
+        var backups = TestPaths.NewFolder("backups");
+        AssertRefused(await Assert.ThrowsExactlyAsync<MigrationTasksException>(() =>
+            DatabaseBackup.CreateAsync(pooler.Connection, new BackupOptions { Root = backups, Label = "production" }, new TestLog(), TestContext.CancellationToken)), "a backup");
+        Assert.IsEmpty(Directory.GetFileSystemEntries(backups), "no backup folder was started");
+
+        // A restore needs sessions too: a good backup, taken directly, is refused through the pooler.
+        var backup = await DatabaseBackup.CreateAsync(database.Connection, new BackupOptions { Root = backups, Label = "production", IncludeRoles = false }, new TestLog(), TestContext.CancellationToken);
+        await using var target = await TestServer.CreateDatabaseAsync();
+        var targetThroughPooler = pooler.Connection.WithDatabase(target.Name);
+        AssertRefused(await Assert.ThrowsExactlyAsync<MigrationTasksException>(() =>
+            DatabaseRestore.RestoreAsync(backup.Folder, targetThroughPooler, new RestoreOptions { ReportDirectory = TestPaths.NewFolder("restore") }, new TestLog(), TestContext.CancellationToken)), "a restore");
+        Assert.AreEqual(0L, await target.ScalarAsync<long>("select count(*) from pg_namespace where nspname = 'auth'"), "nothing was restored");
 
         Assert.IsFalse(await database.RelationExistsAsync("pooled"));
         Assert.AreEqual(history, await database.ScalarAsync<long>("select count(*) from supabase_migrations.schema_migrations"));
