@@ -58,6 +58,7 @@ public sealed class ApplyMigrations : DatabaseTask
             LockRetries = MigrationLockRetries >= 0 ? MigrationLockRetries : throw Errors.Errors.InvalidProperty(nameof(MigrationLockRetries), MigrationLockRetries.ToString(System.Globalization.CultureInfo.InvariantCulture), "0 or more"),
             RunnerLockTimeout = PostgresDuration.ToTimeSpan(nameof(RunnerLockTimeout), RunnerLockTimeout) ?? TimeSpan.FromMinutes(2),
             TargetName = target,
+            PoolerCheck = PoolerCheck(),
         };
         var set = MigrationSet.Load(MigrationsDirectory, EngineLog);
 

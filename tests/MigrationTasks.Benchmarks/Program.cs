@@ -13,6 +13,7 @@ IBenchmarkScenario[] scenarios =
     new MigrationsScenario(),
     new PoliciesScenario(),
     new DataScenario(),
+    new IndexesScenario(),
 ];
 
 var selected = new List<string>();
