@@ -160,26 +160,51 @@ public sealed class PostgrestEmulator
     /// reader on the statement's result (a statement without one leaves it past the last result). An error in the
     /// context (an unknown role claim) surfaces like the statement's own, as PostgREST reports it for the request.
     /// </summary>
-    public async Task<T> NestedRequestAsync<T>(ApiPersona persona, ApiRequest request, NpgsqlBatchCommand statement, Func<NpgsqlDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    /// <remarks>
+    /// With <paramref name="keepWrites"/> a request that succeeds keeps its writes for the rest of the caller's
+    /// transaction (a smoke flow's later steps build on them): its savepoint is released and the request's role, claims
+    /// and session user are reset, so only the data stays; a request that fails is still rolled back to its savepoint.
+    /// </remarks>
+    public async Task<T> NestedRequestAsync<T>(ApiPersona persona, ApiRequest request, NpgsqlBatchCommand statement, Func<NpgsqlDataReader, CancellationToken, Task<T>> read, CancellationToken cancellationToken, bool keepWrites = false)
     {
         ArgumentNullException.ThrowIfNull(persona);
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(statement);
         ArgumentNullException.ThrowIfNull(read);
         var savepoint = "pgrst_request_" + (++_savepoints).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var kept = false;
         try
         {
-            await using var batch = await ContextBatchAsync(persona, request, request.ReadOnly, savepoint, cancellationToken).ConfigureAwait(false);
-            batch.BatchCommands.Add(statement);
-            await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-            await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the set_config row
-            return await read(reader, cancellationToken).ConfigureAwait(false);
+            T result;
+            await using (var batch = await ContextBatchAsync(persona, request, request.ReadOnly, savepoint, cancellationToken).ConfigureAwait(false))
+            {
+                batch.BatchCommands.Add(statement);
+                await using var reader = await batch.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+                await reader.NextResultAsync(cancellationToken).ConfigureAwait(false); // past the set_config row
+                result = await read(reader, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (keepWrites && !request.ReadOnly)
+            {
+                await ExecuteAsync($"RELEASE SAVEPOINT {savepoint}; {LeaveRequestSql()}", cancellationToken).ConfigureAwait(false);
+                kept = true;
+            }
+
+            return result;
         }
         finally
         {
-            await RollbackQuietlyAsync($"ROLLBACK TO SAVEPOINT {savepoint}; RELEASE SAVEPOINT {savepoint}").ConfigureAwait(false);
+            if (!kept)
+            {
+                await RollbackQuietlyAsync($"ROLLBACK TO SAVEPOINT {savepoint}; RELEASE SAVEPOINT {savepoint}").ConfigureAwait(false);
+            }
         }
     }
+
+    // After a kept request: back to the connecting role with no claims, as between two PostgREST requests.
+    private string LeaveRequestSql() =>
+        "SELECT set_config('role', 'none', true), set_config('request.jwt.claims', '', true)" +
+        (Mode == ImpersonationMode.Authenticator && !_sessionIsAuthenticator ? "; SET LOCAL SESSION AUTHORIZATION DEFAULT" : "");
 
     /// <summary>The settings of authenticator and of <paramref name="role"/> that PostgREST applies as locals.</summary>
     public async Task<IReadOnlyList<KeyValuePair<string, string>>> RoleSettingsAsync(string role, CancellationToken cancellationToken)

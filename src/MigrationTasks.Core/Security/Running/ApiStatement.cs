@@ -21,6 +21,9 @@ public sealed record ApiStatement(string Sql, string? JsonBody)
 /// </summary>
 public static class ApiStatements
 {
+    /// <summary>Pass as the key to get each row whole, as JSON (what PostgREST's response body holds), instead of one column.</summary>
+    public const string WholeRow = "*";
+
     public static ApiStatement Select(string schema, string relation, string columns, string? where, string? key) =>
         new($"WITH pgrst_source AS (SELECT {columns} FROM {SqlQuote.Qualified(schema, relation)}{Where(where)}) " +
             $"SELECT {KeyOf(key)} FROM pgrst_source", null);
@@ -67,5 +70,10 @@ public static class ApiStatements
 
     private static string Returning(string table, bool returnRows) => returnRows ? $"RETURNING {table}.*" : "RETURNING 1";
 
-    private static string KeyOf(string? key) => key is null ? "NULL::text" : $"(pgrst_source.{SqlQuote.Identifier(key)})::text";
+    private static string KeyOf(string? key) => key switch
+    {
+        null => "NULL::text",
+        WholeRow => "pg_catalog.to_jsonb(pgrst_source)::text",
+        _ => $"(pgrst_source.{SqlQuote.Identifier(key)})::text",
+    };
 }
