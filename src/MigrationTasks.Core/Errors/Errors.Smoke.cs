@@ -3,6 +3,9 @@ namespace MigrationTasks.Errors;
 /// <summary>MT0850-MT0869: smoke flows (supabase/tests/smoke.yaml); MT0870-MT0879: the migration plan.</summary>
 public static partial class Errors
 {
+    /// <summary>The code of <see cref="SmokePersonaUserNotFound"/>: a flow whose persona has no user fails, the run goes on.</summary>
+    public const string SmokePersonaUserNotFoundCode = "MT0855";
+
     public static MigrationTasksException SmokeFileMissing(string path) => new(
         "MT0850",
         $"The smoke file '{path}' does not exist.",
@@ -34,7 +37,7 @@ public static partial class Errors
         file, line, column);
 
     public static MigrationTasksException SmokePersonaUserNotFound(string file, int line, string persona, string detail) => new(
-        "MT0855",
+        SmokePersonaUserNotFoundCode,
         $"'{Path.GetFileName(file)}' line {line}: no user for the persona '{persona}': {detail}.",
         "The persona's user query must return exactly one auth.users row (with an id) on this database; adjust the query (order by ... limit 1).",
         file, line);

@@ -98,7 +98,7 @@ public static class SmokeRunner
 
             return Result(flow, steps, watch, null);
         }
-        catch (Errors.MigrationTasksException exception) when (exception.Code == "MT0855")
+        catch (Errors.MigrationTasksException exception) when (exception.Code == Errors.Errors.SmokePersonaUserNotFoundCode)
         {
             // No user for a persona on this database: the flow cannot run, which is its failure (not the run's).
             return Result(flow, steps, watch, $"{exception.Code}: {exception.Message}");
