@@ -26,7 +26,7 @@ public static class MigrationPlanner
     // Plan step → the rehearsal steps whose durations predict it (first present wins; apply adds its cleanup part).
     private static readonly (string Key, string[] Rehearsed)[] DurationSources =
     [
-        ("backup", ["backup", "clone"]),
+        ("backup", ["backup-before", "backup", "clone"]),
         ("apply", ["apply", "apply-cleanup"]),
         ("validate", ["validate-after", "validate"]),
         ("policies", ["policies", "verify-policies"]),
