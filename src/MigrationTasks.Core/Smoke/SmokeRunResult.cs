@@ -12,6 +12,15 @@ public sealed record SmokeStepResult
     /// <summary>The 1-based line of the step in the smoke file.</summary>
     public required int Line { get; init; }
 
+    /// <summary>The database role the request ran as.</summary>
+    public required string Role { get; init; }
+
+    /// <summary>The JWT claims the request carried (<c>request.jwt.claims</c>), to rerun the statement by hand.</summary>
+    public required string ClaimsJson { get; init; }
+
+    /// <summary>The request's writes stayed for the flow's later steps (a write that succeeded).</summary>
+    public bool Kept { get; init; }
+
     public required bool Passed { get; init; }
 
     public required string Expected { get; init; }

@@ -14,9 +14,9 @@ using Npgsql;
 namespace MigrationTasks.Smoke;
 
 /// <summary>
-/// Runs the smoke flows of <c>smoke.yaml</c> on a database and keeps nothing. Each flow is one transaction that is
-/// always rolled back: the personas' users are chosen in it, then each step runs as a PostgREST request of its
-/// persona (<see cref="PostgrestEmulator"/>: <c>authenticator</c>, the role switch, <c>request.jwt.claims</c>, the
+/// Runs the smoke flows of <c>smoke.yaml</c> on a database and keeps nothing. The personas' users are chosen once, in a
+/// READ ONLY transaction; then each flow is one transaction that is always rolled back, in which each step runs as a
+/// PostgREST request of its persona (<see cref="PostgrestEmulator"/>: <c>authenticator</c>, the role switch, <c>request.jwt.claims</c>, the
 /// search_path). A write's effects stay for the flow's later steps (a booking the vendor then sees) and end with the
 /// flow; a read runs in a savepoint that is rolled back, READ ONLY as PostgREST runs it. A failing step ends its flow
 /// (later steps build on it); the other flows still run. On a live database the only traces are sequence values that
@@ -45,10 +45,11 @@ public static class SmokeRunner
         await using var connection = await ServerInfo.OpenAsync(database, cancellationToken).ConfigureAwait(false);
         var emulator = await PostgrestEmulator.AttachAsync(connection, options.Api, cancellationToken).ConfigureAwait(false);
         log.Info($"Smoke: {flows.Count} flows of {Path.GetFileName(file.File)} on {database.Describe()}, each in a transaction that is rolled back.");
+        var personas = await ChoosePersonasAsync(connection, file, flows.SelectMany(PersonasOf).ToHashSet(StringComparer.Ordinal), cancellationToken).ConfigureAwait(false);
         var results = new List<SmokeFlowResult>();
         foreach (var flow in flows)
         {
-            var result = await RunFlowAsync(connection, emulator, file, flow, options, cancellationToken).ConfigureAwait(false);
+            var result = await RunFlowAsync(connection, emulator, file, flow, personas, options, cancellationToken).ConfigureAwait(false);
             log.Info($"  {(result.Passed ? "pass" : "FAIL")} {flow.Name} ({result.Steps.Count(s => s.Passed)}/{flow.Steps.Count} steps, {result.Duration.TotalMilliseconds:0} ms){(result.Failure is null ? "" : ": " + result.Failure)}");
             foreach (var step in result.Steps)
             {
@@ -68,24 +69,27 @@ public static class SmokeRunner
         };
     }
 
-    private static async Task<SmokeFlowResult> RunFlowAsync(NpgsqlConnection connection, PostgrestEmulator emulator, SmokeFile file, SmokeFlow flow, SmokeRunOptions options, CancellationToken cancellationToken)
+    private static async Task<SmokeFlowResult> RunFlowAsync(NpgsqlConnection connection, PostgrestEmulator emulator, SmokeFile file, SmokeFlow flow,
+        IReadOnlyDictionary<string, ChosenPersona> personas, SmokeRunOptions options, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         var steps = new List<SmokeStepResult>();
+        var values = new FlowValues(file);
+        foreach (var name in PersonasOf(flow))
+        {
+            if (personas[name].Error is { } error)
+            {
+                // No user for a persona on this database: the flow cannot run, which is its failure (not the run's).
+                return Result(flow, steps, watch, $"{error.Code}: {error.Message}");
+            }
+
+            values.Personas[name] = personas[name].Persona!;
+        }
+
         await ExecuteAsync(connection, "BEGIN ISOLATION LEVEL READ COMMITTED READ WRITE", cancellationToken).ConfigureAwait(false);
         try
         {
             await ExecuteAsync(connection, $"SET LOCAL lock_timeout = {SqlQuote.Literal(options.LockTimeout)}; SET LOCAL statement_timeout = {SqlQuote.Literal(options.StatementTimeout)}", cancellationToken).ConfigureAwait(false);
-            var values = new FlowValues(file);
-            // The personas the flow runs as, or whose id or e-mail it uses.
-            var used = flow.Steps.Select(s => s.Persona)
-                .Concat(flow.Steps.SelectMany(s => s.Texts).SelectMany(t => Placeholders.Names(t.Text)).Where(n => n.Contains('.', StringComparison.Ordinal)).Select(n => n[..n.IndexOf('.', StringComparison.Ordinal)]))
-                .ToHashSet(StringComparer.Ordinal);
-            foreach (var definition in file.Personas.Where(p => used.Contains(p.Name)))
-            {
-                values.Personas[definition.Name] = await ChoosePersonaAsync(connection, file, definition, values, cancellationToken).ConfigureAwait(false);
-            }
-
             foreach (var step in flow.Steps)
             {
                 var result = await RunStepAsync(emulator, step, values, cancellationToken).ConfigureAwait(false);
@@ -98,10 +102,44 @@ public static class SmokeRunner
 
             return Result(flow, steps, watch, null);
         }
-        catch (Errors.MigrationTasksException exception) when (exception.Code == Errors.Errors.SmokePersonaUserNotFoundCode)
+        finally
         {
-            // No user for a persona on this database: the flow cannot run, which is its failure (not the run's).
-            return Result(flow, steps, watch, $"{exception.Code}: {exception.Message}");
+            if (connection.State == System.Data.ConnectionState.Open)
+            {
+                await ExecuteAsync(connection, "ROLLBACK", CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>The personas a flow runs as, or whose id or e-mail it uses.</summary>
+    private static IEnumerable<string> PersonasOf(SmokeFlow flow) =>
+        flow.Steps.Select(s => s.Persona)
+            .Concat(flow.Steps.SelectMany(s => s.Texts).SelectMany(t => Placeholders.Names(t.Text))
+                .Where(n => n.Contains('.', StringComparison.Ordinal)).Select(n => n[..n.IndexOf('.', StringComparison.Ordinal)]))
+            .Distinct(StringComparer.Ordinal);
+
+    /// <summary>A persona's signed-in user, or why there is none (MT0855).</summary>
+    private sealed record ChosenPersona(ApiPersona? Persona, Errors.MigrationTasksException? Error);
+
+    // Once per run, in a READ ONLY transaction rolled back afterwards: the same users for every flow, one query each.
+    private static async Task<Dictionary<string, ChosenPersona>> ChoosePersonasAsync(NpgsqlConnection connection, SmokeFile file, IReadOnlySet<string> names, CancellationToken cancellationToken)
+    {
+        var chosen = new Dictionary<string, ChosenPersona>(StringComparer.Ordinal);
+        var values = new FlowValues(file);
+        await ExecuteAsync(connection, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", cancellationToken).ConfigureAwait(false);
+        try
+        {
+            foreach (var definition in file.Personas.Where(p => names.Contains(p.Name)))
+            {
+                try
+                {
+                    chosen[definition.Name] = new(await ChoosePersonaAsync(connection, file, definition, values, cancellationToken).ConfigureAwait(false), null);
+                }
+                catch (Errors.MigrationTasksException exception) when (exception.Code == Errors.Errors.SmokePersonaUserNotFoundCode)
+                {
+                    chosen[definition.Name] = new(null, exception);
+                }
+            }
         }
         finally
         {
@@ -110,6 +148,8 @@ public static class SmokeRunner
                 await ExecuteAsync(connection, "ROLLBACK", CancellationToken.None).ConfigureAwait(false);
             }
         }
+
+        return chosen;
     }
 
     private static SmokeFlowResult Result(SmokeFlow flow, List<SmokeStepResult> steps, Stopwatch watch, string? failure) => new()
@@ -164,6 +204,9 @@ public static class SmokeRunner
             Description = step.Describe(),
             Persona = persona.ToString(),
             Line = step.Location.Line,
+            Role = persona.Role,
+            ClaimsJson = persona.ClaimsJson,
+            Kept = !request.ReadOnly && statement is not null && !outcome.Failed,
             Passed = mismatch is null,
             Expected = expect.Describe(),
             Actual = outcome.Describe(),
