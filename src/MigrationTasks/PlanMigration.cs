@@ -33,6 +33,12 @@ public sealed class PlanMigration : BackupingTask
     /// <summary>pg_restore's jobs for the rollback; empty means one per core (2 to 8).</summary>
     public string? RestoreJobs { get; set; }
 
+    /// <summary>Migrate's maintenance mode (none, connection-limit or revoke-connect), shown in the plan and its Migrate command.</summary>
+    public string? MaintenanceMode { get; set; }
+
+    /// <summary>Migrate's ReceiptMaxAge (24h by default), shown in the go/no-go checks.</summary>
+    public string? ReceiptMaxAge { get; set; }
+
     [Output]
     public string? WrittenPlan { get; private set; }
 
@@ -52,6 +58,8 @@ public sealed class PlanMigration : BackupingTask
             RehearsalDirectory = RehearsalDirectory,
             RepositoryRoot = RepositoryRoot,
             Backup = ReadBackupOptions("production"),
+            MaintenanceMode = PropertyValues.Choice(nameof(MaintenanceMode), MaintenanceMode, "none", ("none", "none"), ("connection-limit", "connection-limit"), ("revoke-connect", "revoke-connect")),
+            ReceiptMaxAge = string.IsNullOrWhiteSpace(ReceiptMaxAge) ? "24h" : ReceiptMaxAge.Trim(),
             RestoreJobs = PropertyValues.Number(nameof(RestoreJobs), RestoreJobs, Backup.BackupOptions.DefaultJobs, 1, 64),
         };
         var plan = await MigrationPlanner.BuildAsync(request, EngineLog, cancellationToken).ConfigureAwait(false);

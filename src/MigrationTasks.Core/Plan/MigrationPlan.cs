@@ -74,6 +74,9 @@ public sealed record MigrationPlan
 
     public required IReadOnlyList<GoNoGoCheck> GoNoGo { get; init; }
 
+    /// <summary>Migrate's maintenance mode and what it does, in a sentence.</summary>
+    public required string Maintenance { get; init; }
+
     /// <summary>The one command that runs the whole window.</summary>
     public required string MigrateCommand { get; init; }
 

@@ -23,6 +23,12 @@ public sealed record MigrationPlanRequest
     /// <summary>The backup settings (format, jobs, schemas, roles) the window's backups use.</summary>
     public required BackupOptions Backup { get; init; }
 
+    /// <summary>Migrate's maintenance mode: none, connection-limit or revoke-connect.</summary>
+    public string MaintenanceMode { get; init; } = "none";
+
+    /// <summary>How old Migrate lets the rehearsal receipt be (Migrate's ReceiptMaxAge), as written: 24h, 90m, 2d.</summary>
+    public string ReceiptMaxAge { get; init; } = "24h";
+
     /// <summary>pg_restore's jobs for the rollback.</summary>
     public int RestoreJobs { get; init; } = BackupOptions.DefaultJobs;
 }

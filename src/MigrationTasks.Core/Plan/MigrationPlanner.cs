@@ -72,7 +72,13 @@ public static class MigrationPlanner
             Steps = steps,
             ExpectedTotal = rehearsal is null ? "not rehearsed yet" : Duration(Sum(steps.Select(s => Rehearsed(rehearsal, s.Key)))),
             GoNoGo = GoNoGo(request, migrations, pendingKnown, rehearsal),
-            MigrateCommand = "dotnet msbuild -t:Migrate",
+            Maintenance = request.MaintenanceMode switch
+            {
+                "connection-limit" => "connection-limit: before step 1 Migrate sets the API role's connection limit to 0 (the app is down), and restores it after step 6, also when a step fails",
+                "revoke-connect" => "revoke-connect: before step 1 Migrate revokes CONNECT on the database from the API role (the app is down), and grants it back after step 6, also when a step fails",
+                _ => "none: the app stays up during the window (each migration file takes its locks with lock_timeout)",
+            },
+            MigrateCommand = "dotnet msbuild -t:Migrate" + (request.MaintenanceMode is "none" or "" ? "" : $" -p:MaintenanceMode={request.MaintenanceMode}"),
             RollbackCommand = rollback,
             RollbackRuns = [Tool(request, "pg_restore", restore)],
             BackupFolder = backupFolder,
@@ -187,7 +193,7 @@ public static class MigrationPlanner
             : $"NO-GO: the rehearsal applied {string.Join(", ", rehearsedPending)}; production now needs {string.Join(", ", planned)}",
             "Migrate refuses a receipt whose migration-set hash differs from the files now: rehearse again after any change"));
         checks.Add(new("The receipt is recent", rehearsal is null ? "NO-GO: not rehearsed yet" : $"checked by Migrate (rehearsed {rehearsal.When})",
-            "Migrate refuses a receipt older than its age limit: rehearse again"));
+            $"Migrate refuses a receipt older than {request.ReceiptMaxAge} (ReceiptMaxAge): rehearse again"));
         checks.Add(new("pg_dump can back up production", "checked by Backup", "pg_dump of production's major version or newer (MT0401 names the package to install)"));
         checks.Add(new("Rollback is ready", "before the window", "Someone who can run the rollback command below is in the window; the backup step proves the backup before anything changes"));
         return checks;

@@ -86,6 +86,21 @@ public sealed class MigrationPlanTests
     }
 
     [TestMethod]
+    public async Task MigratesMaintenanceModeAndReceiptAgeAreInThePlan()
+    {
+        var folder = TestPaths.NewFolder("plan");
+        WriteReceipt(Path.Combine(folder, "artifacts", "rehearsal"), "20260102T093000Z", passed: true, clone: 12.3, apply: 3.2);
+        var request = Request(folder, production: null) with { MaintenanceMode = "connection-limit", ReceiptMaxAge = "90m" };
+
+        var text = await RenderAsync(request);
+
+        Assert.Contains("All steps at once, stopping at the first failure: `dotnet msbuild -t:Migrate -p:MaintenanceMode=connection-limit`", text);
+        Assert.Contains("| Maintenance mode | connection-limit: before step 1 Migrate sets the API role's connection limit to 0", text);
+        Assert.Contains("Migrate refuses a receipt older than 90m (ReceiptMaxAge)", text);
+        Assert.Contains("| Maintenance mode | none: the app stays up", await RenderAsync(Request(folder, production: null)));
+    }
+
+    [TestMethod]
     public async Task AnUnreadableReceiptIsAWarningAndThePlanSaysNotRehearsed()
     {
         var folder = TestPaths.NewFolder("plan");
@@ -124,7 +139,7 @@ public sealed class MigrationPlanTests
         {
             Production = "x", ProductionVariable = "X", ProductionConfigured = false, ProductionDatabase = "x", MigrationsDirectory = "m",
             MigrationFileCount = 0, Migrations = [], PendingKnown = false, MigrationsNote = "", Steps = [], ExpectedTotal = "", GoNoGo = [],
-            MigrateCommand = "", RollbackCommand = "", RollbackRuns = [], BackupFolder = "",
+            Maintenance = "", MigrateCommand = "", RollbackCommand = "", RollbackRuns = [], BackupFolder = "",
         };
 
         var error = Assert.ThrowsExactly<MigrationTasks.Errors.MigrationTasksException>(() => MigrationPlanner.Render(plan, templates));
