@@ -209,7 +209,7 @@ public static class SmokeRunner
             Kept = !request.ReadOnly && statement is not null && !outcome.Failed,
             Passed = mismatch is null,
             Expected = expect.Describe(),
-            Actual = outcome.Describe(),
+            Actual = Describe(outcome, expect, step),
             Failure = mismatch,
             Statement = statement?.Inline() ?? "",
             Duration = watch.Elapsed,
@@ -243,6 +243,32 @@ public static class SmokeRunner
         {
             return new CaseOutcome { SqlState = exception.SqlState, Message = exception.MessageText };
         }
+    }
+
+    /// <summary>
+    /// What happened, showing only the values the step names (its expected columns, what it saves): a smoke run on
+    /// production reads real users' rows, and its report should not copy their personal data.
+    /// </summary>
+    private static string Describe(CaseOutcome outcome, CaseExpectation expect, SmokeStep step)
+    {
+        if (outcome.Problem is not null || outcome.SqlState is not null)
+        {
+            return outcome.Describe();
+        }
+
+        var text = outcome.Rows == 1 ? "1 row" : $"{outcome.Rows} rows";
+        var named = (expect.Columns?.Select(c => c.Key) ?? []).Concat(step.Save.Values).Distinct(StringComparer.Ordinal).ToList();
+        if (outcome.Values.Count > 0 && outcome.Values[0] is JsonObject first && named.Count > 0)
+        {
+            var shown = new JsonObject(named.Where(first.ContainsKey).Select(name => KeyValuePair.Create(name, first[name]?.DeepClone())));
+            text += ", first " + shown.ToJsonString();
+        }
+        else if (expect.HasResult && outcome.Values.Count > 0)
+        {
+            text += ": " + outcome.Describe().Split(": ", 2)[^1];
+        }
+
+        return text;
     }
 
     private static JsonObject SqlRow(NpgsqlDataReader reader)

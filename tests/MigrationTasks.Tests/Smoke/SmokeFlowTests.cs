@@ -29,6 +29,8 @@ public sealed class SmokeFlowTests
         Assert.AreEqual(0L, await database.ScalarAsync<long>("select count(*) from public.vendors where slug like 'smoke-test-%'"));
         Assert.Contains("pass Notification preferences", log.Text);
         Assert.DoesNotContain(database.Connection.Password!, result.ToJson() + result.ToMarkdown() + log.Text);
+        Assert.DoesNotContain("full_name", result.ToMarkdown(), "the report shows only the values the file names, not users' personal data");
+        Assert.Contains("1 row, first {\"id\":\"", result.ToMarkdown());
     }
 
     [TestMethod]
