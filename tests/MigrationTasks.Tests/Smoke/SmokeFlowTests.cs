@@ -34,6 +34,33 @@ public sealed class SmokeFlowTests
     }
 
     [TestMethod]
+    public async Task AsANonSuperuserMemberOfTheApiRolesLikeSupabasesPostgresTheFlowsPassAndNothingPersists()
+    {
+        await using var database = await Data.MigratedSample.CopyAsync();
+        var member = "smoke_member_" + Guid.NewGuid().ToString("N")[..8];
+        const string password = "smoke-member-password-1";
+        // As Supabase's postgres: not a superuser, BYPASSRLS (it reads auth.users, whose RLS has no policy), a member of the API roles.
+        await database.ExecuteAsync($"create role {member} login bypassrls password {MigrationTasks.Sql.SqlQuote.Literal(password)} in role anon, authenticated, service_role; " +
+                                    $"grant usage on schema auth to {member}; grant select on auth.users to {member}");
+        try
+        {
+            var before = await SmokeCensus.TakeAsync(database, TestContext.CancellationToken);
+            var connection = database.Connection.With(b => { b.Username = member; b.Password = password; b.Pooling = false; });
+
+            var result = await SmokeRunner.RunAsync(connection, SmokeCensus.SmokeFile, new TestLog(), TestContext.CancellationToken);
+
+            Assert.IsTrue(result.Passed, result.ToMarkdown());
+            Assert.Contains("not a superuser", result.Impersonation);
+            Assert.AreEqual(before, await SmokeCensus.TakeAsync(database, TestContext.CancellationToken));
+        }
+        finally
+        {
+            Npgsql.NpgsqlConnection.ClearAllPools();
+            await database.ExecuteAsync($"drop owned by {member}; drop role if exists {member}");
+        }
+    }
+
+    [TestMethod]
     public async Task ABrokenFlowFailsWithItsNameAndLineWhileTheOthersStillPassAndNothingPersists()
     {
         await using var database = await Data.MigratedSample.CopyAsync();
