@@ -23,7 +23,7 @@ public sealed class RunSmokeFlows : DatabaseTask
     [Required]
     public string SmokeFile { get; set; } = "";
 
-    /// <summary>Only these flows (names separated by ';'); empty runs them all.</summary>
+    /// <summary>Only these flows (names separated by '|'); empty runs them all.</summary>
     public string? SmokeFlows { get; set; }
 
     [Required]
@@ -53,7 +53,7 @@ public sealed class RunSmokeFlows : DatabaseTask
         var options = new SmokeRunOptions
         {
             Api = SupabaseApiConfig.Load(Path.Combine(SupabaseDirectory, "config.toml")).ToApiSettings(),
-            Flows = [.. (SmokeFlows ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
+            Flows = [.. (SmokeFlows ?? "").Split(['|', ';'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
         };
         var unknown = options.Flows.Where(name => file.Flows.All(f => f.Name != name)).ToList();
         if (unknown.Count > 0)

@@ -74,7 +74,15 @@ public sealed class SmokeTargetTests
 
         Assert.AreNotEqual(0, bad.ExitCode, bad.Log);
         Assert.Contains($"{smokeFile}(6,1): error MT0851:", bad.Log);
+        var unknownFlow = await MSBuildRunner.RunAsync(TestPaths.RepositoryRoot, "Smoke",
+            new Dictionary<string, string> { ["Database"] = "staging", ["SmokeFlows"] = "Sign in|No such flow" },
+            new Dictionary<string, string?> { ["STAGING_DATABASE_URL"] = "postgres://nobody:x@127.0.0.1:1/never" },
+            cancellationToken: TestContext.CancellationToken);
+
         Assert.AreNotEqual(0, unset.ExitCode, unset.Log);
         Assert.Contains("error MT0010", unset.Log);
+        Assert.AreNotEqual(0, unknownFlow.ExitCode, unknownFlow.Log);
+        Assert.Contains("SmokeFlows", unknownFlow.Log);
+        Assert.Contains("No such flow", unknownFlow.Log);
     }
 }

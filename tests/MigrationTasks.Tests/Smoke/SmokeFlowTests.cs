@@ -123,6 +123,10 @@ public sealed class SmokeFlowTests
         Assert.Contains("MT0855", ghost.Failure!);
         Assert.Contains("line 2: no user for the persona 'ghost': the query returned no row", ghost.Failure!);
         Assert.IsTrue(result.Flows[1].Passed, result.ToMarkdown());
+
+        var chosen = await SmokeRunner.RunAsync(database.Connection, file, new TestLog(), TestContext.CancellationToken, new SmokeRunOptions { Flows = ["Anon browses"] });
+        Assert.AreEqual("Anon browses", chosen.Flows.Single().Name, "only the flows asked for run");
+        Assert.IsTrue(chosen.Passed);
     }
 
     [TestMethod]
