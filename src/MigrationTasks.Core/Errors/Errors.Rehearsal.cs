@@ -84,4 +84,16 @@ public static partial class Errors
         "MT0815",
         $"ReceiptMaxAge must be a positive duration such as 24h, 90m or 2d, not '{value}'.",
         "Set -p:ReceiptMaxAge=<number><m|h|d> (default 24h).");
+
+    public static MigrationTasksException ReceiptFromSample(string path) => new(
+        "MT0816",
+        $"Refusing to migrate production: the rehearsal receipt {path} is from a rehearsal of the bundled sample production, not of this production.",
+        "Run -t:Rehearse with PRODUCTION_DATABASE_URL set to the production you mean to migrate.",
+        file: path);
+
+    public static MigrationTasksException MaintenanceStateUnreadable(string path, string reason) => new(
+        "MT0817",
+        $"The maintenance state {path} cannot be read: {reason}.",
+        "Point MaintenanceState at the maintenance.json Migrate wrote (artifacts/migrate/<UTC timestamp>/maintenance.json), or restore the API role's access by hand (ALTER ROLE authenticator CONNECTION LIMIT -1; GRANT CONNECT ON DATABASE ... TO PUBLIC).",
+        file: path);
 }
