@@ -11,6 +11,9 @@ IBenchmarkScenario[] scenarios =
     new DiffScenario(),
     new SampleScenario(),
     new MigrationsScenario(),
+    new PoliciesScenario(),
+    new DataScenario(),
+    new IndexesScenario(),
 ];
 
 var selected = new List<string>();
