@@ -11,7 +11,7 @@ namespace MigrationTasks.Tasks;
 /// <c>artifacts/migrate/&lt;UTC timestamp&gt;/</c>. On a failure after production started to change it stops, leaves
 /// maintenance mode on, and prints the exact rollback command. Never uses the bundled sample: production must be set.
 /// </summary>
-public sealed class MigrateProduction : BackupingTask
+public sealed class MigrateProduction : RehearsingTask
 {
     [Required]
     public string ArtifactsDirectory { get; set; } = "";
@@ -35,8 +35,6 @@ public sealed class MigrateProduction : BackupingTask
     /// <summary>Where migration reports go (default <c>artifacts/migrate</c>).</summary>
     public string? MigrateDirectory { get; set; }
 
-    public string? RepositoryRoot { get; set; }
-
     [Output]
     public string? ReportPath { get; private set; }
 
@@ -49,7 +47,8 @@ public sealed class MigrateProduction : BackupingTask
         var maxAge = ReceiptGate.ParseAge(ReceiptMaxAge, TimeSpan.FromHours(24));
         var maintenance = Maintenance.Parse(MaintenanceMode);
         var supabase = SupabaseDirectory ?? "";
-        var checks = RehearsalChecks.Create(this);
+        var dataValidation = DataValidation();
+        var checks = Checks(onProduction: true);
         var production = RequireConnection(nameof(ProductionUrlVariable), ProductionUrlVariable, "production");
         var result = await ProductionMigration.RunAsync(new MigrateOptions
         {
@@ -61,8 +60,8 @@ public sealed class MigrateProduction : BackupingTask
             Backup = backup,
             Maintenance = maintenance,
             MaintenanceRole = string.IsNullOrWhiteSpace(MaintenanceRole) ? "authenticator" : MaintenanceRole.Trim(),
-            DataValidation = checks.Data,
-            Checks = checks.OnMigratedClone,
+            DataValidation = dataValidation,
+            Checks = checks,
             TemplatesDirectory = string.IsNullOrWhiteSpace(TemplatesDirectory) ? Path.Combine(supabase, "templates") : TemplatesDirectory,
             RepositoryRoot = string.IsNullOrWhiteSpace(RepositoryRoot) ? null : RepositoryRoot,
         }, EngineLog, cancellationToken).ConfigureAwait(false);

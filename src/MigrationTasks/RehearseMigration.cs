@@ -13,7 +13,7 @@ namespace MigrationTasks.Tasks;
 /// <c>receipt.json</c>, and fails (MT0801) when the receipt does not pass. Without a configured production, the
 /// bundled sample production is rehearsed, and the output says so.
 /// </summary>
-public sealed class RehearseMigration : BackupingTask
+public sealed class RehearseMigration : RehearsingTask
 {
     [Required]
     public string ArtifactsDirectory { get; set; } = "";
@@ -39,9 +39,6 @@ public sealed class RehearseMigration : BackupingTask
     /// <summary>Keep the clone databases on the staging server for inspection (default false).</summary>
     public string? KeepClones { get; set; }
 
-    /// <summary>The repository root: paths in reports are relative to it.</summary>
-    public string? RepositoryRoot { get; set; }
-
     [Output]
     public string? ReceiptPath { get; private set; }
 
@@ -60,7 +57,8 @@ public sealed class RehearseMigration : BackupingTask
         var supabase = SupabaseDirectory ?? "";
         var migrations = string.IsNullOrWhiteSpace(MigrationsDirectory) ? Path.Combine(supabase, "migrations") : MigrationsDirectory;
         var diffConfig = Diff.Classification.DiffConfig.Load(DiffConfig);
-        var checks = RehearsalChecks.Create(this);
+        var dataValidation = DataValidation();
+        var checks = Checks(onProduction: false);
         var staging = StagingConnection();
         if (staging is not null)
         {
@@ -93,8 +91,8 @@ public sealed class RehearseMigration : BackupingTask
             ShadowServer = ServerRequest(stagingServer),
             DiffProfile = Diff.Classification.DiffProfile.Named(DiffProfile),
             DiffConfig = diffConfig,
-            DataValidation = checks.Data,
-            Checks = checks.OnMigratedClone,
+            DataValidation = dataValidation,
+            Checks = checks,
             FailureDrill = drill,
             KeepClones = keep,
             TemplatesDirectory = string.IsNullOrWhiteSpace(TemplatesDirectory) ? Path.Combine(supabase, "templates") : TemplatesDirectory,
