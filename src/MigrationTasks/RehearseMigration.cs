@@ -1,5 +1,6 @@
 using Microsoft.Build.Framework;
 using MigrationTasks.Backup;
+using MigrationTasks.Migrations;
 using MigrationTasks.Rehearsal;
 using MigrationTasks.Servers;
 using MigrationTasks.Tasks.Infrastructure;
@@ -68,6 +69,11 @@ public sealed class RehearseMigration : RehearsingTask
         var (production, sampleServer) = await ProductionOrSampleAsync(cancellationToken).ConfigureAwait(false);
         await using var sample = sampleServer;
         var version = await ServerInfo.ReadVersionAsync(production, cancellationToken).ConfigureAwait(false);
+        if (MigrationSet.Load(migrations, EngineLog).Files.Count == 0)
+        {
+            throw Errors.Errors.NoMigrations(migrations);
+        }
+
         await using var server = staging is null
             ? await EphemeralServers.AcquireAsync(ServerRequest() with { MinimumMajorVersion = version.Major }, EngineLog, cancellationToken).ConfigureAwait(false)
             : null;

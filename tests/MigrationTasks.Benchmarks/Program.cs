@@ -14,6 +14,7 @@ IBenchmarkScenario[] scenarios =
     new PoliciesScenario(),
     new DataScenario(),
     new IndexesScenario(),
+    new RehearseScenario(),
 ];
 
 var selected = new List<string>();

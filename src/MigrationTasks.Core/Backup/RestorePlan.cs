@@ -24,6 +24,12 @@ public sealed record RestorePlan
 
     public required IReadOnlyList<string> SchemasToDrop { get; init; }
 
+    /// <summary>
+    /// Overwrite: extensions the target has and the backup's source did not (a migration created them since); a restore
+    /// leaves extensions alone otherwise, so without this the result would not equal the backup.
+    /// </summary>
+    public IReadOnlyList<string> ExtensionsToDrop { get; init; } = [];
+
     /// <summary>The non-extension objects in <c>public</c> to drop (as DROP statements).</summary>
     public required IReadOnlyList<string> PublicObjectDrops { get; init; }
 
@@ -100,12 +106,17 @@ public sealed record RestorePlan
     /// <summary>The SQL that clears the target for Overwrite, in one transaction; empty when there is nothing to clear.</summary>
     public string ClearSql()
     {
-        if (SchemasToDrop.Count == 0 && PublicObjectDrops.Count == 0 && TablesToTruncate.Count == 0)
+        if (SchemasToDrop.Count == 0 && PublicObjectDrops.Count == 0 && TablesToTruncate.Count == 0 && ExtensionsToDrop.Count == 0)
         {
             return "";
         }
 
         var sql = new StringBuilder("BEGIN;\n");
+        foreach (var extension in ExtensionsToDrop)
+        {
+            sql.Append("DROP EXTENSION IF EXISTS ").Append(SqlQuote.Identifier(extension)).Append(" CASCADE;\n");
+        }
+
         foreach (var schema in SchemasToDrop)
         {
             sql.Append("DROP SCHEMA ").Append(SqlQuote.Identifier(schema)).Append(" CASCADE;\n");
@@ -197,6 +208,9 @@ public sealed record RestorePlan
         {
             NotEmptyBecause = reasons,
             SchemasToDrop = dropped,
+            ExtensionsToDrop = overwrite && manifest.Extensions is { Count: > 0 }
+                ? [.. existingExtensions.Where(e => e != "plpgsql" && !manifest.Extensions.Any(m => m.Name == e)).Order(StringComparer.Ordinal)]
+                : [],
             PublicObjectDrops = overwrite ? publicDrops : [],
             DataOnlySchemas = dataOnly,
             TablesToTruncate = overwrite ? tablesWithRows : [],

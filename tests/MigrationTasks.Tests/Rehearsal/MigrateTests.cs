@@ -16,7 +16,7 @@ namespace MigrationTasks.Tests.Rehearsal;
 [DoNotParallelize]
 public sealed class MigrateTests
 {
-    private const string AddColumn = "20250101000000_add_trip_notes.sql";
+    private const string AddColumn = "20991231000000_add_trip_notes.sql";
     private const string AddColumnSql = "alter table public.profiles add column trip_notes text;\n";
 
     public TestContext TestContext { get; set; } = null!;
@@ -27,7 +27,7 @@ public sealed class MigrateTests
         await using var production = await RehearsalHarness.V3ProductionAsync();
         var migrations = RehearsalHarness.Migrations("migrate", (AddColumn, AddColumnSql));
         var rehearsal = (await RehearsalHarness.RunAsync(RehearsalHarness.Options(production, migrations, "migrate"))).Result;
-        Assert.IsTrue(rehearsal.Receipt.Passed);
+        Assert.IsTrue(rehearsal.Receipt.Passed, string.Join("\n", rehearsal.Receipt.Steps.Select(s => $"{s.Name} {s.Status}: {s.Summary}")));
 
         var log = new TestLog();
         try
@@ -41,7 +41,7 @@ public sealed class MigrateTests
             string[] steps = ["maintenance-on", "backup-before", "apply", "backup-after", "maintenance-off"];
             CollectionAssert.AreEqual(steps, result.Record.Steps.Select(s => s.Name).ToArray());
             Assert.AreEqual(1, await production.ScalarAsync<long>("select count(*) from information_schema.columns where table_name = 'profiles' and column_name = 'trip_notes'"));
-            Assert.AreEqual(1, await production.ScalarAsync<long>("select count(*) from supabase_migrations.schema_migrations where version = '20250101000000'"));
+            Assert.AreEqual(1, await production.ScalarAsync<long>("select count(*) from supabase_migrations.schema_migrations where version = '20991231000000'"));
             Assert.AreEqual(-1, await production.ScalarAsync<int>("select rolconnlimit from pg_roles where rolname = 'authenticator'"), "maintenance mode ended");
             Assert.IsTrue(File.Exists(Path.Combine(result.BackupBefore!, BackupManifest.FileName)));
             StringAssert.StartsWith(File.ReadAllText(result.ReportPath), "# Migration: passed");
@@ -90,7 +90,7 @@ public sealed class MigrateTests
 
         await production.ExecuteAsync("alter table public.profiles add column hotfix text");
         Assert.AreEqual("MT0805", (await RefusedAsync(production, migrations, receipt)).Code);
-        Assert.AreEqual(0, await production.ScalarAsync<long>("select count(*) from supabase_migrations.schema_migrations where version = '20250101000000'"), "nothing was applied");
+        Assert.AreEqual(0, await production.ScalarAsync<long>("select count(*) from supabase_migrations.schema_migrations where version = '20991231000000'"), "nothing was applied");
     }
 
     [TestMethod]
@@ -101,7 +101,7 @@ public sealed class MigrateTests
         var migrations = RehearsalHarness.Migrations("fail", (AddColumn, AddColumnSql +
             "do $$ begin if exists (select from public.profiles) then raise exception 'profiles arrived after the rehearsal'; end if; end $$;\n"));
         var rehearsal = (await RehearsalHarness.RunAsync(RehearsalHarness.Options(production, migrations, "fail"))).Result;
-        Assert.IsTrue(rehearsal.Receipt.Passed);
+        Assert.IsTrue(rehearsal.Receipt.Passed, string.Join("\n", rehearsal.Receipt.Steps.Select(s => $"{s.Name} {s.Status}: {s.Summary}")));
         await production.ExecuteAsync("insert into auth.users (id, email) values ('00000000-0000-0000-0000-0000000000a1', 'late@example.com')");
 
         var log = new TestLog();

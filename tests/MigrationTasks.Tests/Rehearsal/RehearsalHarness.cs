@@ -1,5 +1,8 @@
 using MigrationTasks.Backup;
 using MigrationTasks.Common;
+using MigrationTasks.Data.Spec;
+using MigrationTasks.Rehearsal.Checks;
+using MigrationTasks.Security;
 using MigrationTasks.Diff.Classification;
 using MigrationTasks.Migrations;
 using MigrationTasks.Rehearsal;
@@ -13,6 +16,24 @@ namespace MigrationTasks.Tests.Rehearsal;
 internal static class RehearsalHarness
 {
     public static string SupabaseDirectory => Path.Combine(TestPaths.RepositoryRoot, "supabase");
+
+    /// <summary>The align, data and cleanup migrations generated for the sample production (tests/fixtures/rehearsal).</summary>
+    public static string Fixtures => Path.Combine(TestPaths.RepositoryRoot, "tests", "fixtures", "rehearsal");
+
+    /// <summary>With the data validation (supabase/v1_to_v3.yaml, seed 1) and the policy matrix, as the target runs them.</summary>
+    public static RehearsalOptions WithChecks(RehearsalOptions options) => options with
+    {
+        DataValidation = new DataValidationCheck(MappingSpecLoader.Load(Path.Combine(SupabaseDirectory, "v1_to_v3.yaml")), 1),
+        Checks =
+        [
+            new PolicyCheck(new PolicyVerificationOptions
+            {
+                MatrixFile = Path.Combine(SupabaseDirectory, "tests", "policies.yaml"),
+                AcceptanceFile = Path.Combine(SupabaseDirectory, "tests", "lint-accepted.yaml"),
+                ConfigFile = Path.Combine(SupabaseDirectory, "config.toml"),
+            }, TestPaths.RepositoryRoot, null),
+        ],
+    };
 
     /// <summary>A copy of supabase/migrations plus <paramref name="extra"/> files (name → SQL).</summary>
     public static string Migrations(string name, params (string File, string Sql)[] extra)

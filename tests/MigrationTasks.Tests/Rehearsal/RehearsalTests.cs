@@ -8,7 +8,7 @@ namespace MigrationTasks.Tests.Rehearsal;
 [TestClass]
 public sealed class RehearsalTests
 {
-    private const string AddColumn = "20250101000000_add_trip_notes.sql";
+    private const string AddColumn = "20991231000000_add_trip_notes.sql";
 
     public TestContext TestContext { get; set; } = null!;
 
@@ -66,6 +66,49 @@ public sealed class RehearsalTests
         Assert.IsTrue(schema.Details.Any(d => d.Contains("instagram_handle", StringComparison.Ordinal)), string.Join("\n", schema.Details));
         Assert.AreEqual(StepStatus.Skipped, result.Step("failure-drill").Status);
         StringAssert.Contains(File.ReadAllText(result.ReportPath), "## Prove the migrated clone equals the schema the migrations build");
+    }
+
+    [TestMethod]
+    public async Task TheSampleWithItsAlignDataAndCleanupMigrationsPassesEveryStep()
+    {
+        // tests/fixtures/rehearsal holds the align (AllowDestructive), data and cleanup migrations NewMigration wrote for
+        // the sample production: with them, the whole rehearsal passes, validation and policies included.
+        await using var production = await TestServer.CreateDatabaseAsync(TestTemplate.SampleProduction);
+        var migrations = RehearsalHarness.Migrations("sample-full", [.. Directory.GetFiles(RehearsalHarness.Fixtures, "*.sql").Select(f => (Path.GetFileName(f), File.ReadAllText(f)))]);
+        var (result, log) = await RehearsalHarness.RunAsync(RehearsalHarness.WithChecks(RehearsalHarness.Options(production, migrations, "sample-full")));
+
+        Assert.IsTrue(result.Receipt.Passed, string.Join("\n", result.Receipt.Steps.Select(s => $"{s.Name} {s.Status}: {s.Summary}")));
+        foreach (var name in new[] { "clone", "diff", "migrations", "validate-before", "apply", "validate-after", "apply-cleanup", "schema", "policies", "failure-drill" })
+        {
+            Assert.AreEqual(StepStatus.Passed, result.Step(name).Status, $"{name}: {result.Step(name).Summary}");
+        }
+
+        StringAssert.Contains(result.Step("migrations").Summary, "cleanup: 20261124232758_drop_v1_objects.sql");
+        StringAssert.Contains(result.Step("validate-after").Summary, "v1 rows accounted for");
+        Assert.AreEqual(8_160L, await production.ScalarAsync<long>("select count(*) from public.v1_users"), "production is only read");
+    }
+
+    [TestMethod]
+    public async Task AMigrationThatBreaksValidationOrLeaksAPolicyFailsTheReceipt()
+    {
+        // After the data migration: a lost booking (validation) and a policy that lets anyone read every booking (a leak).
+        await using var production = await TestServer.CreateDatabaseAsync(TestTemplate.SampleProduction);
+        var fixtures = Directory.GetFiles(RehearsalHarness.Fixtures, "*.sql").Select(f => (Path.GetFileName(f), File.ReadAllText(f)));
+        var migrations = RehearsalHarness.Migrations("sample-broken", [.. fixtures,
+            ("20261124232747_lose_a_booking.sql", "delete from public.bookings where id = (select v3_id from migration_keymap.bookings where duplicate_of is null order by v1_id limit 1);\n"),
+            ("20261124232748_open_bookings.sql", "create policy \"Anyone reads bookings\" on public.bookings for select to anon, authenticated using (true);\n")]);
+        var (result, log) = await RehearsalHarness.RunAsync(RehearsalHarness.WithChecks(RehearsalHarness.Options(production, migrations, "sample-broken")) with { FailureDrill = false });
+
+        Assert.IsFalse(result.Receipt.Passed);
+        var validation = result.Step("validate-after");
+        Assert.AreEqual(StepStatus.Failed, validation.Status, validation.Summary);
+        Assert.AreEqual("MT0813", validation.ErrorCode);
+        Assert.IsTrue(validation.Details.Any(d => d.Contains("bookings", StringComparison.Ordinal)), string.Join("\n", validation.Details));
+        var policies = result.Step("policies");
+        Assert.AreEqual(StepStatus.Failed, policies.Status, policies.Summary);
+        Assert.IsTrue(policies.Details.Any(d => d.Contains("bookings", StringComparison.Ordinal)), string.Join("\n", policies.Details));
+        Assert.IsTrue(File.Exists(Path.Combine(Path.GetDirectoryName(result.ReportPath)!, policies.Reports[0])));
+        StringAssert.Contains(File.ReadAllText(result.ReportPath), "**FAILED**");
     }
 
     [TestMethod]
