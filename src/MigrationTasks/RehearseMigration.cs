@@ -2,6 +2,7 @@ using Microsoft.Build.Framework;
 using MigrationTasks.Backup;
 using MigrationTasks.Migrations;
 using MigrationTasks.Rehearsal;
+using MigrationTasks.Sample;
 using MigrationTasks.Servers;
 using MigrationTasks.Tasks.Infrastructure;
 
@@ -61,26 +62,37 @@ public sealed class RehearseMigration : RehearsingTask
         var dataValidation = DataValidation();
         var checks = Checks(onProduction: false);
         var staging = StagingConnection();
+        var configured = ProductionConnection();
         if (staging is not null)
         {
-            RestoreDatabase.RefuseProductionAsStaging(staging, ProductionConnection());
+            RestoreDatabase.RefuseProductionAsStaging(staging, configured);
         }
+
+        if (configured is null)
+        {
+            // A bad scale or seed is an error before any server starts.
+            _ = SampleProduction.ParseScale(SampleScale, nameof(SampleScale));
+            _ = SampleProduction.ParseSeed(SampleSeed, nameof(SampleSeed));
+        }
+
+        // Staging first, then production (or the sample): the staging server is the newest PostgreSQL found, and the
+        // restore refuses one older than production's.
+        await using var server = staging is null
+            ? await EphemeralServers.AcquireAsync(ServerRequest(), EngineLog, cancellationToken).ConfigureAwait(false)
+            : null;
+        var stagingServer = staging ?? server!.Connection;
+        EngineLog.Info(server is null
+            ? $"Staging: existing server {staging!.Describe()} ({StagingUrlVariable}); the clones are created beside it and dropped afterwards."
+            : $"Staging: {server.Kind} {server.Connection.Describe()}, PostgreSQL {server.ServerVersion} ({StagingUrlVariable} is not set: an ephemeral server, deleted afterwards).");
 
         var (production, sampleServer) = await ProductionOrSampleAsync(cancellationToken).ConfigureAwait(false);
         await using var sample = sampleServer;
         var version = await ServerInfo.ReadVersionAsync(production, cancellationToken).ConfigureAwait(false);
+        EngineLog.Info($"Production: {(sample is null ? production.Describe() : "the bundled sample production")}, PostgreSQL {version}; only read.");
         if (MigrationSet.Load(migrations, EngineLog).Files.Count == 0)
         {
             throw Errors.Errors.NoMigrations(migrations);
         }
-
-        await using var server = staging is null
-            ? await EphemeralServers.AcquireAsync(ServerRequest() with { MinimumMajorVersion = version.Major }, EngineLog, cancellationToken).ConfigureAwait(false)
-            : null;
-        var stagingServer = staging ?? server!.Connection;
-        EngineLog.Info(server is null
-            ? $"Staging: {StagingUrlVariable} ({staging!.Describe()}); the clones are created beside it and dropped afterwards."
-            : $"Staging: {StagingUrlVariable} is not set; an ephemeral {server.Kind} {server.Connection.Describe()}, PostgreSQL {server.ServerVersion}, deleted afterwards.");
 
         var result = await RehearsalRunner.RunAsync(new RehearsalOptions
         {
