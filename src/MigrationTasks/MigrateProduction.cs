@@ -1,4 +1,5 @@
 using Microsoft.Build.Framework;
+using MigrationTasks.Migrations;
 using MigrationTasks.Release;
 using MigrationTasks.Tasks.Infrastructure;
 
@@ -58,6 +59,7 @@ public sealed class MigrateProduction : RehearsingTask
             ReceiptMaxAge = maxAge,
             ReportDirectory = ReportFolders.New(MigrateDirectory, Path.Combine(ArtifactsDirectory, "migrate")),
             Backup = backup,
+            Apply = new ApplyOptions { TargetName = "production", PoolerCheck = PoolerCheck() },
             Maintenance = maintenance,
             MaintenanceRole = string.IsNullOrWhiteSpace(MaintenanceRole) ? "authenticator" : MaintenanceRole.Trim(),
             DataValidation = dataValidation,

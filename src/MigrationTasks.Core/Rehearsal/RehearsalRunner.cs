@@ -278,11 +278,11 @@ public static class RehearsalRunner
 
     /// <summary>Applies the set limited to <paramref name="files"/> (a prefix of the pending ones); writes the runner's report.</summary>
     internal static async Task ApplyAsync(StepRecorder steps, StepResult step, DatabaseConnection database, MigrationSet migrations, IReadOnlyList<MigrationFile> files,
-        IReadOnlyList<MigrationFile> pending, string reportPath, IEngineLog log, CancellationToken cancellationToken)
+        IReadOnlyList<MigrationFile> pending, string reportPath, IEngineLog log, CancellationToken cancellationToken, ApplyOptions? options = null)
     {
         var notYet = pending.Except(files).ToHashSet();
         var set = MigrationSet.FromFiles(migrations.Directory, migrations.Files.Where(f => !notYet.Contains(f)));
-        var report = await MigrationRunner.ApplyAsync(database, set, new ApplyOptions { TargetName = "the staging clone" }, log, cancellationToken).ConfigureAwait(false);
+        var report = await MigrationRunner.ApplyAsync(database, set, options ?? new ApplyOptions { TargetName = "the staging clone" }, log, cancellationToken).ConfigureAwait(false);
         Directory.CreateDirectory(Path.GetDirectoryName(reportPath)!);
         await File.WriteAllTextAsync(reportPath, report.ToJson(), cancellationToken).ConfigureAwait(false);
         step.Reports.Add(steps.Link(reportPath));
@@ -327,7 +327,8 @@ public static class RehearsalRunner
         }
     }
 
-    private static string Shown(string path, string? root)
+    /// <summary>A path as reports show it: relative to the repository when inside it.</summary>
+    internal static string Shown(string path, string? root)
     {
         if (root is null)
         {

@@ -43,6 +43,9 @@ public sealed record MigrateOptions
     /// <summary>Paths in reports and the rollback command are relative to this folder (the repository).</summary>
     public string? RepositoryRoot { get; init; }
 
+    /// <summary>How the runner applies the files on production (lock and statement timeouts, the transaction-pooler check).</summary>
+    public ApplyOptions Apply { get; init; } = new() { TargetName = "production" };
+
     /// <summary>The clock (tests move it to make a receipt stale).</summary>
     public DateTimeOffset Now { get; init; } = DateTimeOffset.UtcNow;
 }
@@ -125,7 +128,7 @@ public static class ProductionMigration
 
             changing = true;
             if (!await steps.RunAsync("apply", fromCleanup.Count > 0 ? "Apply the pending migrations up to the cleanup" : "Apply all pending migrations",
-                    step => RehearsalRunner.ApplyAsync(steps, step, production, migrations, beforeCleanup, pending, Path.Combine(folder, "apply", "apply.json"), log, cancellationToken)).ConfigureAwait(false))
+                    step => RehearsalRunner.ApplyAsync(steps, step, production, migrations, beforeCleanup, pending, Path.Combine(folder, "apply", "apply.json"), log, cancellationToken, options.Apply)).ConfigureAwait(false))
             {
                 return await FinishAsync("apply").ConfigureAwait(false);
             }
@@ -137,7 +140,7 @@ public static class ProductionMigration
             }
 
             if (fromCleanup.Count > 0 && !await steps.RunAsync("apply-cleanup", "Apply the cleanup and the migrations after it",
-                    step => RehearsalRunner.ApplyAsync(steps, step, production, migrations, pending, pending, Path.Combine(folder, "apply", "apply-cleanup.json"), log, cancellationToken)).ConfigureAwait(false))
+                    step => RehearsalRunner.ApplyAsync(steps, step, production, migrations, pending, pending, Path.Combine(folder, "apply", "apply-cleanup.json"), log, cancellationToken, options.Apply)).ConfigureAwait(false))
             {
                 return await FinishAsync("apply-cleanup").ConfigureAwait(false);
             }
@@ -230,14 +233,5 @@ public static class ProductionMigration
         $"dotnet msbuild -t:Rollback -p:BackupPath={Shown(backupFolder, root)} -p:ConfirmProduction={database}" +
         (maintenanceState is null ? "" : $" -p:MaintenanceState={Shown(maintenanceState, root)}");
 
-    private static string Shown(string path, string? root)
-    {
-        if (root is null)
-        {
-            return path;
-        }
-
-        var relative = Path.GetRelativePath(root, Path.GetFullPath(path));
-        return relative.StartsWith("..", StringComparison.Ordinal) ? path : relative.Replace('\\', '/');
-    }
+    private static string Shown(string path, string? root) => RehearsalRunner.Shown(path, root);
 }

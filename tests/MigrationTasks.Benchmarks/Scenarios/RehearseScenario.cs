@@ -39,8 +39,18 @@ public sealed class RehearseScenario : IBenchmarkScenario
         }
 
         var supabase = Path.Combine(BenchmarkContext.RepositoryRoot, "supabase");
-        var migrations = MigrationSet.Load(Path.Combine(supabase, "migrations"), NullEngineLog.Instance);
         var work = Path.Combine(Path.GetTempPath(), $"migrationtasks-bench-rehearse-{Environment.ProcessId}");
+
+        // The repository's migrations and the sample's align, data and cleanup migrations (tests/fixtures/rehearsal):
+        // the rehearsal that passes, with the data migration and its validation.
+        var folder = Path.Combine(Path.GetTempPath(), $"migrationtasks-bench-rehearse-migrations-{Environment.ProcessId}");
+        Directory.CreateDirectory(folder);
+        foreach (var file in Directory.GetFiles(Path.Combine(supabase, "migrations"), "*.sql").Concat(Directory.GetFiles(Path.Combine(BenchmarkContext.RepositoryRoot, "tests", "fixtures", "rehearsal"), "*.sql")))
+        {
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)), overwrite: true);
+        }
+
+        var migrations = MigrationSet.Load(folder, NullEngineLog.Instance);
         try
         {
             foreach (var scale in context.Scales)
@@ -50,13 +60,14 @@ public sealed class RehearseScenario : IBenchmarkScenario
                 var target = server.Connection.WithDatabase($"bench_rehearse_target_{scale}");
                 RehearsalResult? last = null;
                 var (ours, baseline) = await context.MeasureAsync(
-                    async () => last = await RehearsalRunner.RunAsync(Options(server, production, supabase, Path.Combine(work, "ours", Guid.NewGuid().ToString("N"))), NullEngineLog.Instance, cancellationToken),
+                    async () => last = await RehearsalRunner.RunAsync(Options(server, production, supabase, folder, Path.Combine(work, "ours", Guid.NewGuid().ToString("N"))), NullEngineLog.Instance, cancellationToken),
                     async () =>
                     {
-                        var folder = Path.Combine(work, "by-hand");
-                        await PostgresTool.RunAsync(clients, "pg_dump", production, ["-Fd", $"-j{Jobs}", "-f", folder], cancellationToken);
+                        var byHand = Path.Combine(work, "by-hand");
+                        Directory.CreateDirectory(work);
+                        await PostgresTool.RunAsync(clients, "pg_dump", production, ["-Fd", $"-j{Jobs}", "-f", byHand], cancellationToken);
                         await ExecuteAsync(server.Connection, $"CREATE DATABASE {SqlQuote.Identifier(target.Database)}", cancellationToken);
-                        await PostgresTool.RunAsync(clients, "pg_restore", target, [$"-j{Jobs}", "-d", target.Database, folder], cancellationToken);
+                        await PostgresTool.RunAsync(clients, "pg_restore", target, [$"-j{Jobs}", "-d", target.Database, byHand], cancellationToken);
                         var script = Path.Combine(work, "pending.sql");
                         await File.WriteAllLinesAsync(script, pending.Select(f => $"\\i {f.Path}"), cancellationToken);
                         await PostgresTool.RunPsqlFileAsync(clients, target, script, null, cancellationToken);
@@ -86,20 +97,20 @@ public sealed class RehearseScenario : IBenchmarkScenario
         }
         finally
         {
-            if (Directory.Exists(work))
+            foreach (var temporary in new[] { work, folder }.Where(Directory.Exists))
             {
-                Directory.Delete(work, recursive: true);
+                Directory.Delete(temporary, recursive: true);
             }
         }
     }
 
-    private static RehearsalOptions Options(IPostgresServer server, DatabaseConnection production, string supabase, string folder) => new()
+    private static RehearsalOptions Options(IPostgresServer server, DatabaseConnection production, string supabase, string migrations, string folder) => new()
     {
         Production = production,
         ProductionLabel = "the sample production",
         Staging = server.Connection,
         SupabaseDirectory = supabase,
-        MigrationsDirectory = Path.Combine(supabase, "migrations"),
+        MigrationsDirectory = migrations,
         ReportDirectory = Path.Combine(folder, "rehearsal"),
         CacheDirectory = Path.Combine(folder, "cache"),
         Backup = new BackupOptions { Root = Path.Combine(folder, "backups"), Label = "production", Jobs = Jobs, BinDirectory = server.Binaries!.BinDirectory },
