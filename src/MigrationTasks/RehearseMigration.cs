@@ -66,6 +66,11 @@ public sealed class RehearseMigration : RehearsingTask
         if (staging is not null)
         {
             RestoreDatabase.RefuseProductionAsStaging(staging, configured);
+            if (configured is not null && string.Equals(staging.Host, configured.Host, StringComparison.OrdinalIgnoreCase) && staging.Port == configured.Port)
+            {
+                EngineLog.Warning(Errors.RehearsalWarnings.StagingOnProductionServer,
+                    $"{StagingUrlVariable} is on production's server ({staging.Host}:{staging.Port}): the rehearsal's clones, restores and migrations will load it. Point {StagingUrlVariable} at another server, or leave it unset for an ephemeral one.");
+            }
         }
 
         if (configured is null)

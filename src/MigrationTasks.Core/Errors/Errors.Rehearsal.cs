@@ -97,3 +97,10 @@ public static partial class Errors
         "Point MaintenanceState at the maintenance.json Migrate wrote (artifacts/migrate/<UTC timestamp>/maintenance.json), or restore the API role's access by hand (ALTER ROLE authenticator CONNECTION LIMIT -1; GRANT CONNECT ON DATABASE ... TO PUBLIC).",
         file: path);
 }
+
+/// <summary>Warning codes of Rehearse and Migrate (the build goes on).</summary>
+public static class RehearsalWarnings
+{
+    /// <summary>STAGING_DATABASE_URL is on production's server: the clones would load it.</summary>
+    public const string StagingOnProductionServer = "MT0818";
+}

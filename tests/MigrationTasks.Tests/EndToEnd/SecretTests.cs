@@ -35,6 +35,7 @@ public sealed class SecretTests
         Assert.IsTrue(result.Succeeded, result.Log);
         Assert.Contains("Production: ", result.Log, "the task really used the secret-bearing connection");
         Assert.Contains("Staging: existing server", result.Log);
+        Assert.Contains("warning MT0818", result.Log, "staging on production's server is worth a warning");
         Assert.AreEqual(0, result.Count(password), "console log at -v:diag");
         var rehearsal = Directory.GetDirectories(Path.Combine(folder, "artifacts", "rehearsal")).Single();
         foreach (var file in Directory.EnumerateFiles(rehearsal, "*", SearchOption.AllDirectories))
