@@ -1,3 +1,7 @@
+using Microsoft.Build.Framework;
+using MigrationTasks.Backup;
+using MigrationTasks.Migrations;
+using MigrationTasks.Rehearsal;
 using MigrationTasks.Sample;
 using MigrationTasks.Servers;
 using MigrationTasks.Tasks.Infrastructure;
@@ -5,41 +9,126 @@ using MigrationTasks.Tasks.Infrastructure;
 namespace MigrationTasks.Tasks;
 
 /// <summary>
-/// <c>-t:Rehearse</c>: the whole migration plan on a staging clone. Today it proves the ground the rehearsal
-/// stands on: a staging server (STAGING_DATABASE_URL, or an ephemeral one) starts and answers with its version,
-/// production answers too (or, when none is configured, the bundled sample production is built on a second
-/// ephemeral server), and the ephemeral servers are stopped again.
+/// <c>-t:Rehearse</c>: the whole migration on a staging clone, never on production (see <see cref="RehearsalRunner"/>):
+/// clone, diff, validate, apply, validate, the decisive schema check, policies, smoke flows, and a simulated failure
+/// rolled back on a second clone. Writes <c>artifacts/rehearsal/&lt;UTC timestamp&gt;/report.md</c> and
+/// <c>receipt.json</c>, and fails (MT0801) when the receipt does not pass. Without a configured production, the
+/// bundled sample production is rehearsed, and the output says so.
 /// </summary>
-public sealed class RehearseMigration : DatabaseTask
+public sealed class RehearseMigration : RehearsingTask
 {
-    /// <summary>The supabase/ folder (holds sample/production.sql for the sample production).</summary>
-    public string? SupabaseDirectory { get; set; }
+    [Required]
+    public string ArtifactsDirectory { get; set; } = "";
 
-    /// <summary>The sample production's scale when no production is configured (1 = about 100,000 rows).</summary>
-    public string? SampleScale { get; set; }
+    /// <summary>Where rehearsals go (default <c>artifacts/rehearsal</c>); each run gets a folder named by its UTC start.</summary>
+    public string? RehearsalDirectory { get; set; }
 
-    /// <summary>The sample production's seed (the same scale and seed always give the same database).</summary>
-    public string? SampleSeed { get; set; }
+    public string? MigrationsDirectory { get; set; }
+
+    /// <summary>Template overrides (<c>supabase/templates</c>), for the report too.</summary>
+    public string? TemplatesDirectory { get; set; }
+
+    public string? DiffConfig { get; set; }
+
+    public string? DiffProfile { get; set; }
+
+    /// <summary>pg_restore's parallel jobs; empty means one per core (2 to 8).</summary>
+    public string? RestoreJobs { get; set; }
+
+    /// <summary>Run the simulated failure and rollback (default true; the receipt does not pass without it).</summary>
+    public string? RehearseFailureDrill { get; set; }
+
+    /// <summary>Keep the clone databases on the staging server for inspection (default false).</summary>
+    public string? KeepClones { get; set; }
+
+    [Output]
+    public string? ReceiptPath { get; private set; }
+
+    [Output]
+    public string? ReportPath { get; private set; }
+
+    [Output]
+    public bool Passed { get; private set; }
 
     protected override async Task ExecuteCoreAsync(CancellationToken cancellationToken)
     {
-        var production = ProductionConnection();
-        var scale = SampleProduction.ParseScale(SampleScale, "SampleScale");
-        var seed = SampleProduction.ParseSeed(SampleSeed, "SampleSeed");
-        await using var staging = await EphemeralServers.AcquireAsync(ServerRequest(StagingConnection()), EngineLog, cancellationToken).ConfigureAwait(false);
-        EngineLog.Info($"Staging: {staging.Kind} {staging.Connection.Describe()}, PostgreSQL {staging.ServerVersion}.");
-
-        if (production is null)
+        var backup = ReadBackupOptions("production");
+        var restoreJobs = PropertyValues.Number(nameof(RestoreJobs), RestoreJobs, BackupOptions.DefaultJobs, 1, 64);
+        var drill = PropertyValues.Flag(nameof(RehearseFailureDrill), RehearseFailureDrill, true);
+        var keep = PropertyValues.Flag(nameof(KeepClones), KeepClones, false);
+        var supabase = SupabaseDirectory ?? "";
+        var migrations = string.IsNullOrWhiteSpace(MigrationsDirectory) ? Path.Combine(supabase, "migrations") : MigrationsDirectory;
+        var diffConfig = Diff.Classification.DiffConfig.Load(DiffConfig);
+        var dataValidation = DataValidation();
+        var checks = Checks(onProduction: false);
+        var staging = StagingConnection();
+        var configured = ProductionConnection();
+        if (staging is not null)
         {
-            EngineLog.Info($"Production: {ProductionUrlVariable} is not set; no production configured: using the bundled sample production, scale {scale}.");
-            await using var sampleServer = await EphemeralServers.AcquireAsync(ServerRequest(), EngineLog, cancellationToken).ConfigureAwait(false);
-            var sample = await SampleProduction.CreateAsync(sampleServer, SupabaseDirectory ?? string.Empty, scale, seed, EngineLog, cancellationToken).ConfigureAwait(false);
-            EngineLog.Info($"Production (sample): {sampleServer.Kind} {sample.Describe()}, PostgreSQL {sampleServer.ServerVersion}.");
+            RestoreDatabase.RefuseProductionAsStaging(staging, configured);
+            if (configured is not null && string.Equals(staging.Host, configured.Host, StringComparison.OrdinalIgnoreCase) && staging.Port == configured.Port)
+            {
+                EngineLog.Warning(Errors.RehearsalWarnings.StagingOnProductionServer,
+                    $"{StagingUrlVariable} is on production's server ({staging.Host}:{staging.Port}): the rehearsal's clones, restores and migrations will load it. Point {StagingUrlVariable} at another server, or leave it unset for an ephemeral one.");
+            }
         }
-        else
+
+        if (configured is null)
         {
-            var version = await ServerInfo.ReadVersionAsync(production, cancellationToken).ConfigureAwait(false);
-            EngineLog.Info($"Production: {production.Describe()} answers, PostgreSQL {version}.");
+            // A bad scale or seed is an error before any server starts.
+            _ = SampleProduction.ParseScale(SampleScale, nameof(SampleScale));
+            _ = SampleProduction.ParseSeed(SampleSeed, nameof(SampleSeed));
+        }
+
+        // Staging first, then production (or the sample): the staging server is the newest PostgreSQL found, and the
+        // restore refuses one older than production's.
+        await using var server = staging is null
+            ? await EphemeralServers.AcquireAsync(ServerRequest(), EngineLog, cancellationToken).ConfigureAwait(false)
+            : null;
+        var stagingServer = staging ?? server!.Connection;
+        EngineLog.Info(server is null
+            ? $"Staging: existing server {staging!.Describe()} ({StagingUrlVariable}); the clones are created beside it and dropped afterwards."
+            : $"Staging: {server.Kind} {server.Connection.Describe()}, PostgreSQL {server.ServerVersion} ({StagingUrlVariable} is not set: an ephemeral server, deleted afterwards).");
+
+        var (production, sampleServer) = await ProductionOrSampleAsync(cancellationToken).ConfigureAwait(false);
+        await using var sample = sampleServer;
+        var version = await ServerInfo.ReadVersionAsync(production, cancellationToken).ConfigureAwait(false);
+        EngineLog.Info($"Production: {(sample is null ? production.Describe() : "the bundled sample production")}, PostgreSQL {version}; only read.");
+        if (MigrationSet.Load(migrations, EngineLog).Files.Count == 0)
+        {
+            throw Errors.Errors.NoMigrations(migrations);
+        }
+
+        var result = await RehearsalRunner.RunAsync(new RehearsalOptions
+        {
+            Production = production,
+            ProductionLabel = sample is null ? $"production ({production.Describe()})" : $"the bundled sample production (scale {SampleScale}, seed {SampleSeed})",
+            ProductionIsSample = sample is not null,
+            Staging = stagingServer,
+            SupabaseDirectory = supabase,
+            MigrationsDirectory = migrations,
+            ReportDirectory = ReportFolders.New(RehearsalDirectory, Path.Combine(ArtifactsDirectory, "rehearsal")),
+            CacheDirectory = Path.Combine(ArtifactsDirectory, "cache"),
+            Backup = backup,
+            RestoreJobs = restoreJobs,
+            ShadowServer = ServerRequest(stagingServer),
+            DiffProfile = Diff.Classification.DiffProfile.Named(DiffProfile),
+            DiffConfig = diffConfig,
+            DataValidation = dataValidation,
+            Checks = checks,
+            FailureDrill = drill,
+            KeepClones = keep,
+            TemplatesDirectory = string.IsNullOrWhiteSpace(TemplatesDirectory) ? Path.Combine(supabase, "templates") : TemplatesDirectory,
+            RepositoryRoot = string.IsNullOrWhiteSpace(RepositoryRoot) ? null : RepositoryRoot,
+        }, EngineLog, cancellationToken).ConfigureAwait(false);
+
+        ReceiptPath = result.ReceiptPath;
+        ReportPath = result.ReportPath;
+        Passed = result.Receipt.Passed;
+        if (!Passed)
+        {
+            var failed = string.Join(", ", result.Receipt.Steps.Where(s => s.Status == StepStatus.Failed).Select(s => s.Name).DefaultIfEmpty("a required step did not run"));
+            throw Errors.Errors.RehearsalFailed($"failed: {failed}", result.ReportPath);
         }
     }
 }

@@ -15,6 +15,7 @@ IBenchmarkScenario[] scenarios =
     new DataScenario(),
     new IndexesScenario(),
     new SmokeScenario(),
+    new RehearseScenario(),
 ];
 
 var selected = new List<string>();

@@ -311,6 +311,11 @@ public static class DatabaseRestore
     private static string Describe(RestorePlan plan)
     {
         var parts = new List<string>();
+        if (plan.ExtensionsToDrop.Count > 0)
+        {
+            parts.Add($"drop extensions the backup does not have: {string.Join(", ", plan.ExtensionsToDrop)}");
+        }
+
         if (plan.SchemasToDrop.Count > 0)
         {
             parts.Add($"drop schemas {string.Join(", ", plan.SchemasToDrop)}");

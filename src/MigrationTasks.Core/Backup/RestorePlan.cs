@@ -24,6 +24,12 @@ public sealed record RestorePlan
 
     public required IReadOnlyList<string> SchemasToDrop { get; init; }
 
+    /// <summary>
+    /// Overwrite: extensions the target has and the backup's source did not (a migration created them since); a restore
+    /// leaves extensions alone otherwise, so without this the result would not equal the backup.
+    /// </summary>
+    public IReadOnlyList<string> ExtensionsToDrop { get; init; } = [];
+
     /// <summary>The non-extension objects in <c>public</c> to drop (as DROP statements).</summary>
     public required IReadOnlyList<string> PublicObjectDrops { get; init; }
 
@@ -100,12 +106,17 @@ public sealed record RestorePlan
     /// <summary>The SQL that clears the target for Overwrite, in one transaction; empty when there is nothing to clear.</summary>
     public string ClearSql()
     {
-        if (SchemasToDrop.Count == 0 && PublicObjectDrops.Count == 0 && TablesToTruncate.Count == 0)
+        if (SchemasToDrop.Count == 0 && PublicObjectDrops.Count == 0 && TablesToTruncate.Count == 0 && ExtensionsToDrop.Count == 0)
         {
             return "";
         }
 
         var sql = new StringBuilder("BEGIN;\n");
+        foreach (var extension in ExtensionsToDrop)
+        {
+            sql.Append("DROP EXTENSION IF EXISTS ").Append(SqlQuote.Identifier(extension)).Append(" CASCADE;\n");
+        }
+
         foreach (var schema in SchemasToDrop)
         {
             sql.Append("DROP SCHEMA ").Append(SqlQuote.Identifier(schema)).Append(" CASCADE;\n");
@@ -116,6 +127,11 @@ public sealed record RestorePlan
             sql.Append(drop).Append(";\n");
         }
 
+        // Default privileges in public outlive its objects; left in place they would grant themselves onto every object
+        // the restore recreates, before the archive's own DEFAULT ACL entries are applied (the result would not equal
+        // the backup). Schema-level entries only add to the built-in defaults, so revoking them is a clean slate.
+        sql.Append(ClearPublicDefaultPrivileges);
+
         if (TablesToTruncate.Count > 0)
         {
             sql.Append("TRUNCATE ").Append(string.Join(", ", TablesToTruncate.Select(t => t.Quoted))).Append(" CASCADE;\n");
@@ -123,6 +139,26 @@ public sealed record RestorePlan
 
         return sql.Append("COMMIT;\n").ToString();
     }
+
+    private const string ClearPublicDefaultPrivileges = """
+        DO $clear$
+        DECLARE
+          entry record;
+        BEGIN
+          FOR entry IN
+            SELECT a.defaclrole::regrole::text AS owner, CASE a.defaclobjtype WHEN 'r' THEN 'TABLES' WHEN 'S' THEN 'SEQUENCES' WHEN 'f' THEN 'FUNCTIONS' WHEN 'T' THEN 'TYPES' WHEN 'n' THEN 'SCHEMAS' END AS kind,
+                   CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE quote_ident(x.grantee::regrole::text) END AS grantee
+            FROM pg_catalog.pg_default_acl a
+            CROSS JOIN LATERAL aclexplode(a.defaclacl) x
+            WHERE a.defaclnamespace = (SELECT n.oid FROM pg_catalog.pg_namespace n WHERE n.nspname = 'public') AND pg_catalog.pg_has_role(a.defaclrole, 'MEMBER')
+            GROUP BY 1, 2, 3
+          LOOP
+            EXECUTE format('ALTER DEFAULT PRIVILEGES FOR ROLE %s IN SCHEMA public REVOKE ALL ON %s FROM %s', entry.owner, entry.kind, entry.grantee);
+          END LOOP;
+        END
+        $clear$;
+
+        """;
 
     /// <summary>Reads the target's catalog and decides; <paramref name="overwrite"/> turns "not empty" into "clear first".</summary>
     public static async Task<RestorePlan> DecideAsync(NpgsqlConnection target, ArchiveToc toc, BackupManifest manifest, bool overwrite, CancellationToken cancellationToken)
@@ -172,6 +208,9 @@ public sealed record RestorePlan
         {
             NotEmptyBecause = reasons,
             SchemasToDrop = dropped,
+            ExtensionsToDrop = overwrite && manifest.Extensions is { Count: > 0 }
+                ? [.. existingExtensions.Where(e => e != "plpgsql" && !manifest.Extensions.Any(m => m.Name == e)).Order(StringComparer.Ordinal)]
+                : [],
             PublicObjectDrops = overwrite ? publicDrops : [],
             DataOnlySchemas = dataOnly,
             TablesToTruncate = overwrite ? tablesWithRows : [],

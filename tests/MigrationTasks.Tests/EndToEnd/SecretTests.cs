@@ -16,7 +16,7 @@ public sealed class SecretTests
     [TestMethod]
     public async Task ThePasswordIsInNoLogLineAtDiagnosticVerbosityAndNotInTheBinaryLog()
     {
-        await using var database = await TestServer.CreateDatabaseAsync();
+        await using var database = await TestServer.CreateDatabaseAsync(TestTemplate.Supabase);
         var password = database.Connection.Password!;
         var folder = TestPaths.NewFolder("secrets");
         var binlog = Path.Combine(folder, "build.binlog");
@@ -26,16 +26,22 @@ public sealed class SecretTests
             environment: new Dictionary<string, string?>
             {
                 ["PRODUCTION_DATABASE_URL"] = $"postgres://{connection.Username}:{Uri.EscapeDataString(password)}@{connection.Host}:{connection.Port}/{connection.Database}",
-                ["STAGING_DATABASE_URL"] = connection.ConnectionString,
+                ["STAGING_DATABASE_URL"] = TestServer.Server.Connection.ConnectionString,
                 ["MSBUILDLOGALLENVIRONMENTVARIABLES"] = null,
             },
-            extraArguments: ["-v:diag", $"-bl:{binlog}"],
+            extraArguments: ["-v:diag", $"-bl:{binlog}", $"-p:MigrationTasksArtifactsDirectory={folder}/artifacts/"],
             cancellationToken: TestContext.CancellationToken);
 
         Assert.IsTrue(result.Succeeded, result.Log);
         Assert.Contains("Production: ", result.Log, "the task really used the secret-bearing connection");
         Assert.Contains("Staging: existing server", result.Log);
+        Assert.Contains("warning MT0818", result.Log, "staging on production's server is worth a warning");
         Assert.AreEqual(0, result.Count(password), "console log at -v:diag");
+        var rehearsal = Directory.GetDirectories(Path.Combine(folder, "artifacts", "rehearsal")).Single();
+        foreach (var file in Directory.EnumerateFiles(rehearsal, "*", SearchOption.AllDirectories))
+        {
+            Assert.DoesNotContain(password, await File.ReadAllTextAsync(file, TestContext.CancellationToken), $"{file} holds no password");
+        }
 
         var raw = await DecompressAsync(binlog);
         Assert.AreEqual(-1, raw.IndexOf(password, StringComparison.Ordinal), "raw binary log (UTF-8)");
