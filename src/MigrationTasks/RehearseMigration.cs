@@ -25,6 +25,9 @@ public sealed class RehearseMigration : RehearsingTask
 
     public string? MigrationsDirectory { get; set; }
 
+    /// <summary>The bundled sample's own align, data and cleanup migrations, rehearsed after MigrationsDirectory when production is the sample (empty: none).</summary>
+    public string? SampleMigrationsDirectory { get; set; }
+
     /// <summary>Template overrides (<c>supabase/templates</c>), for the report too.</summary>
     public string? TemplatesDirectory { get; set; }
 
@@ -94,6 +97,11 @@ public sealed class RehearseMigration : RehearsingTask
         await using var sample = sampleServer;
         var version = await ServerInfo.ReadVersionAsync(production, cancellationToken).ConfigureAwait(false);
         EngineLog.Info($"Production: {(sample is null ? production.Describe() : "the bundled sample production")}, PostgreSQL {version}; only read.");
+        if (sample is not null && !string.IsNullOrWhiteSpace(SampleMigrationsDirectory) && !string.Equals(SampleMigrationsDirectory, "none", StringComparison.OrdinalIgnoreCase) && Directory.Exists(SampleMigrationsDirectory) && Directory.Exists(migrations))
+        {
+            migrations = SampleMigrations.Combine(migrations, SampleMigrationsDirectory, Path.Combine(ArtifactsDirectory, "cache", "sample-migrations"), EngineLog);
+        }
+
         if (MigrationSet.Load(migrations, EngineLog).Files.Count == 0)
         {
             throw Errors.Errors.NoMigrations(migrations);

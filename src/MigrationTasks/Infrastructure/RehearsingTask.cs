@@ -33,6 +33,9 @@ public abstract class RehearsingTask : BackupingTask
 
     public string? PolicyLockTimeout { get; set; }
 
+    /// <summary>The smoke flows (supabase/tests/smoke.yaml): run after the policies on the migrated database.</summary>
+    public string? SmokeFile { get; set; }
+
     /// <summary>Paths in the reports are relative to this folder (the repository).</summary>
     public string? RepositoryRoot { get; set; }
 
@@ -51,14 +54,36 @@ public abstract class RehearsingTask : BackupingTask
         return new DataValidationCheck(MappingSpecLoader.Load(DataMappingSpec), seed);
     }
 
-    /// <summary>The checks on the migrated database, in order: policies and functions (smoke flows join here).</summary>
+    /// <summary>The checks on the migrated database, in order: policies and functions, then the smoke flows.</summary>
     protected IReadOnlyList<IRehearsalCheck> Checks(bool onProduction)
     {
         var checks = new List<IRehearsalCheck>();
+        if (PolicyCheck(onProduction) is { } policies)
+        {
+            checks.Add(policies);
+        }
+
+        if (string.IsNullOrWhiteSpace(SmokeFile) || !File.Exists(SmokeFile))
+        {
+            EngineLog.Info($"No smoke flows ({(string.IsNullOrWhiteSpace(SmokeFile) ? "SmokeFile is empty" : SmokeFile + " does not exist")}): no smoke test runs.");
+        }
+        else
+        {
+            // File errors come before any server starts, like the matrix's.
+            var file = Smoke.SmokeFileLoader.Load(SmokeFile);
+            var api = SupabaseApiConfig.Load(Path.Combine(SupabaseDirectory ?? "", "config.toml")).ToApiSettings();
+            checks.Add(new SmokeCheck(file, new Smoke.SmokeRunOptions { Api = api }, Redactor.Redact));
+        }
+
+        return checks;
+    }
+
+    private PolicyCheck? PolicyCheck(bool onProduction)
+    {
         if (string.IsNullOrWhiteSpace(PolicyMatrixFile) || !File.Exists(PolicyMatrixFile))
         {
             EngineLog.Info($"No policy matrix ({(string.IsNullOrWhiteSpace(PolicyMatrixFile) ? "PolicyMatrixFile is empty" : PolicyMatrixFile + " does not exist")}): policies are not verified.");
-            return checks;
+            return null;
         }
 
         var failLevel = (LintFailLevel ?? "").Trim().ToLowerInvariant() switch
@@ -83,7 +108,6 @@ public abstract class RehearsingTask : BackupingTask
         _ = SupabaseApiConfig.Load(options.ConfigFile);
         _ = Security.Matrix.PolicyMatrixLoader.Load(options.MatrixFile);
         _ = LintAcceptances.Load(options.AcceptanceFile);
-        checks.Add(new PolicyCheck(options, string.IsNullOrWhiteSpace(RepositoryRoot) ? Directory.GetCurrentDirectory() : RepositoryRoot, Redactor.Redact));
-        return checks;
+        return new PolicyCheck(options, string.IsNullOrWhiteSpace(RepositoryRoot) ? Directory.GetCurrentDirectory() : RepositoryRoot, Redactor.Redact);
     }
 }

@@ -41,11 +41,11 @@ public sealed class RehearseScenario : IBenchmarkScenario
         var supabase = Path.Combine(BenchmarkContext.RepositoryRoot, "supabase");
         var work = Path.Combine(Path.GetTempPath(), $"migrationtasks-bench-rehearse-{Environment.ProcessId}");
 
-        // The repository's migrations and the sample's align, data and cleanup migrations (tests/fixtures/rehearsal):
+        // The repository's migrations and the sample's align, data and cleanup migrations (supabase/sample/migrations):
         // the rehearsal that passes, with the data migration and its validation.
         var folder = Path.Combine(Path.GetTempPath(), $"migrationtasks-bench-rehearse-migrations-{Environment.ProcessId}");
         Directory.CreateDirectory(folder);
-        foreach (var file in Directory.GetFiles(Path.Combine(supabase, "migrations"), "*.sql").Concat(Directory.GetFiles(Path.Combine(BenchmarkContext.RepositoryRoot, "tests", "fixtures", "rehearsal"), "*.sql")))
+        foreach (var file in Directory.GetFiles(Path.Combine(supabase, "migrations"), "*.sql").Concat(Directory.GetFiles(Path.Combine(supabase, "sample", "migrations"), "*.sql")))
         {
             File.Copy(file, Path.Combine(folder, Path.GetFileName(file)), overwrite: true);
         }

@@ -13,32 +13,54 @@ public sealed class RehearseTargetTests
     public TestContext TestContext { get; set; } = null!;
 
     [TestMethod]
-    public async Task AtTheRepositoryRootItRehearsesTheSampleOnceWritesTheReportAndStopsItsServers()
+    public async Task AtTheRepositoryRootItRehearsesTheSampleOncePassesEveryStepAndStopsItsServers()
     {
-        // The repository's migrations lack the sample's align, data and cleanup migrations (tests/fixtures/rehearsal
-        // holds them), so the decisive schema check fails and says which NewMigration commands would cover the rest.
+        // What a fresh clone's `dotnet msbuild -t:Rehearse` does: the sample production stands in, supabase/migrations
+        // plus the sample's own align, data and cleanup migrations (supabase/sample/migrations) are rehearsed.
         var clusters = TestPaths.NewFolder("root-run");
         var artifacts = TestPaths.NewFolder("root-run-artifacts") + "/";
         var result = await MSBuildRunner.RunAsync(TestPaths.RepositoryRoot, "Rehearse",
             new Dictionary<string, string> { ["PostgresClusterRoot"] = clusters, ["MigrationTasksArtifactsDirectory"] = artifacts }, cancellationToken: TestContext.CancellationToken);
 
-        Assert.IsFalse(result.Succeeded, result.Log);
-        Assert.AreEqual(1, result.Count("error MT0801"), result.Log);
+        Assert.IsTrue(result.Succeeded, result.Log);
         Assert.AreEqual(1, result.Count("Staging: local cluster"), result.Log);
         Assert.AreEqual(1, result.Count("no production configured: using the bundled sample production, scale 1"), result.Log);
         Assert.AreEqual(1, result.Count("Sample production built in"), result.Log);
-        Assert.Contains("-p:MigrationTemplate=cleanup", result.Log);
+        Assert.AreEqual(1, result.Count("The bundled sample's own migrations"), result.Log);
         var run = Directory.GetDirectories(Path.Combine(artifacts, "rehearsal")).Single();
         var report = File.ReadAllText(Path.Combine(run, "report.md"));
         StringAssert.Contains(report, "the bundled sample production stood in");
-        foreach (var step in new[] { "Clone production", "Diff the clone", "Validate the data before", "Apply all pending migrations", "Prove the migrated clone", "Verify the RLS policies", "Simulated failure" })
+        foreach (var step in new[] { "Clone production", "Diff the clone", "Validate the data before", "Apply the pending migrations", "Validate the data after",
+            "Prove the migrated clone", "Verify the RLS policies", "Smoke flows", "Simulated failure" })
         {
             StringAssert.Contains(report, step);
         }
 
         using var receipt = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "receipt.json")));
-        Assert.IsFalse(receipt.RootElement.GetProperty("passed").GetBoolean());
+        Assert.IsTrue(receipt.RootElement.GetProperty("passed").GetBoolean(), report);
         Assert.IsTrue(receipt.RootElement.GetProperty("production").GetProperty("sample").GetBoolean());
+        var steps = receipt.RootElement.GetProperty("steps").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!, s => s.GetProperty("result").GetString());
+        Assert.AreEqual("Passed", steps["smoke"], report);
+        Assert.AreEqual("Passed", steps["failure-drill"], report);
+        Assert.IsEmpty(Directory.GetDirectories(clusters), "both ephemeral servers were stopped and deleted");
+    }
+
+    [TestMethod]
+    public async Task WithoutTheSamplesOwnMigrationsTheSchemaCheckFailsAndNamesTheNewMigrationCommands()
+    {
+        var clusters = TestPaths.NewFolder("root-run-bare");
+        var artifacts = TestPaths.NewFolder("root-run-bare-artifacts") + "/";
+        var result = await MSBuildRunner.RunAsync(TestPaths.RepositoryRoot, "Rehearse",
+            new Dictionary<string, string> { ["PostgresClusterRoot"] = clusters, ["MigrationTasksArtifactsDirectory"] = artifacts, ["SampleMigrationsDirectory"] = "none" },
+            cancellationToken: TestContext.CancellationToken);
+
+        Assert.IsFalse(result.Succeeded, result.Log);
+        Assert.AreEqual(1, result.Count("error MT0801"), result.Log);
+        Assert.Contains("-p:MigrationTemplate=cleanup", result.Log);
+        Assert.AreEqual(0, result.Count("The bundled sample's own migrations"), result.Log);
+        var run = Directory.GetDirectories(Path.Combine(artifacts, "rehearsal")).Single();
+        using var receipt = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(run, "receipt.json")));
+        Assert.IsFalse(receipt.RootElement.GetProperty("passed").GetBoolean());
         Assert.IsEmpty(Directory.GetDirectories(clusters), "both ephemeral servers were stopped and deleted");
     }
 

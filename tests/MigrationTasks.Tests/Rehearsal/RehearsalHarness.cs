@@ -17,8 +17,8 @@ internal static class RehearsalHarness
 {
     public static string SupabaseDirectory => Path.Combine(TestPaths.RepositoryRoot, "supabase");
 
-    /// <summary>The align, data and cleanup migrations generated for the sample production (tests/fixtures/rehearsal).</summary>
-    public static string Fixtures => Path.Combine(TestPaths.RepositoryRoot, "tests", "fixtures", "rehearsal");
+    /// <summary>The align, data and cleanup migrations generated for the sample production (supabase/sample/migrations).</summary>
+    public static string Fixtures => Path.Combine(TestPaths.RepositoryRoot, "supabase", "sample", "migrations");
 
     /// <summary>With the data validation (supabase/v1_to_v3.yaml, seed 1) and the policy matrix, as the target runs them.</summary>
     public static RehearsalOptions WithChecks(RehearsalOptions options) => options with
