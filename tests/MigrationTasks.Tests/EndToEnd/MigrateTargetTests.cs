@@ -56,6 +56,38 @@ public sealed class MigrateTargetTests
     }
 
     [TestMethod]
+    public async Task AFailedMigrateNamesTheRollbackCommandAndRunningItRestoresProduction()
+    {
+        await using var production = await RehearsalHarness.V3ProductionAsync();
+        // Passes on the clone (no profiles yet); fails on production once a user signed up after the rehearsal.
+        var migrations = RehearsalHarness.Migrations("e2e-rollback", ("20991231000000_add_trip_notes.sql",
+            "alter table public.profiles add column trip_notes text;\ndo $$ begin if exists (select from public.profiles) then raise exception 'profiles arrived after the rehearsal'; end if; end $$;\n")) + "/";
+        var artifacts = TestPaths.NewFolder("e2e-rollback-artifacts") + "/";
+        var rehearsal = (await RehearsalHarness.RunAsync(RehearsalHarness.Options(production, migrations, "e2e-rollback") with { ReportDirectory = Path.Combine(artifacts, "rehearsal", "20990101T000000Z") })).Result;
+        Assert.IsTrue(rehearsal.Receipt.Passed);
+        await production.ExecuteAsync("insert into auth.users (id, email) values ('00000000-0000-0000-0000-0000000000b2', 'late@example.com')");
+        var environment = new Dictionary<string, string?> { ["PRODUCTION_DATABASE_URL"] = production.Connection.ConnectionString };
+        var properties = new Dictionary<string, string> { ["MigrationsDirectory"] = migrations, ["MigrationTasksArtifactsDirectory"] = artifacts };
+
+        var migrate = await MSBuildRunner.RunAsync(TestPaths.RepositoryRoot, "Migrate",
+            new Dictionary<string, string>(properties) { ["MaintenanceMode"] = "revoke-connect" }, environment, cancellationToken: TestContext.CancellationToken);
+        Assert.IsFalse(migrate.Succeeded);
+        Assert.AreEqual(1, migrate.Count("error MT0811"), migrate.Log);
+        Assert.IsFalse(await production.ScalarAsync<bool>("select has_database_privilege('public', current_database(), 'CONNECT')"), "maintenance mode is left on");
+
+        var command = System.Text.RegularExpressions.Regex.Match(migrate.Log, @"dotnet msbuild -t:Rollback (-p:BackupPath=\S+) (-p:ConfirmProduction=\S+) (-p:MaintenanceState=\S+?\.json)");
+        Assert.IsTrue(command.Success, migrate.Log);
+        string[] arguments = [command.Groups[1].Value, command.Groups[2].Value, command.Groups[3].Value];
+        var rollback = await MSBuildRunner.RunAsync(TestPaths.RepositoryRoot, "Rollback", environment: environment, extraArguments: arguments, cancellationToken: TestContext.CancellationToken);
+
+        Assert.IsTrue(rollback.Succeeded, rollback.Log);
+        Assert.Contains("Rolled back:", rollback.Log);
+        Assert.IsTrue(await production.ScalarAsync<bool>("select has_database_privilege('public', current_database(), 'CONNECT')"), "maintenance mode ended");
+        Assert.AreEqual(1L, await production.ScalarAsync<long>("select count(*) from public.profiles"), "the late sign-up is in the backup");
+        Assert.AreEqual(0L, await production.ScalarAsync<long>("select count(*) from information_schema.columns where column_name = 'trip_notes'"));
+    }
+
+    [TestMethod]
     public async Task BadInputsAreCodedErrorsAndTouchNothing()
     {
         await using var production = await TestServer.CreateDatabaseAsync();

@@ -1,5 +1,7 @@
 using System.Text.Json;
 using MigrationTasks.Rehearsal;
+using MigrationTasks.Servers;
+using MigrationTasks.Tests.Migrations;
 using MigrationTasks.Tests.Infrastructure;
 
 namespace MigrationTasks.Tests.Rehearsal;
@@ -127,25 +129,26 @@ public sealed class RehearsalTests
     public async Task ARollbackThatDoesNotRestoreTheOriginalFailsTheDrill()
     {
         // Roles belong to the server: restoring a backup never undoes a migration's ALTER ROLE, so a production
-        // rollback would leave it in place. The drill must catch that.
+        // rollback would leave it in place. The drill must catch that. Staging is a server of its own here, so the
+        // role change touches no other test.
         await using var production = await RehearsalHarness.V3ProductionAsync();
-        var migrations = RehearsalHarness.Migrations("roles", (AddColumn, "alter table public.profiles add column trip_notes text;\nalter role authenticated set statement_timeout = '7s';\n"));
-        try
+        await using var staging = await EphemeralServers.AcquireAsync(new ServerRequest { ClusterRoot = TestPaths.ClusterRoot }, new TestLog(), TestContext.CancellationToken);
+        var migrations = RehearsalHarness.Migrations("roles", (AddColumn, "alter table public.profiles add column trip_notes text;\nalter role authenticated set work_mem = '7MB';\n"));
+        var options = RehearsalHarness.Options(production, migrations, "roles") with
         {
-            var (result, log) = await RehearsalHarness.RunAsync(RehearsalHarness.Options(production, migrations, "roles"));
+            Staging = staging.Connection,
+            ShadowServer = new ServerRequest { Existing = staging.Connection },
+        };
+        var (result, log) = await RehearsalHarness.RunAsync(options);
 
-            Assert.IsFalse(result.Receipt.Passed, log.Text);
-            var drill = result.Step("failure-drill");
-            Assert.AreEqual(StepStatus.Failed, drill.Status, drill.Summary);
-            Assert.AreEqual("MT0810", drill.ErrorCode);
-            Assert.IsTrue(drill.Details.Any(d => d.Contains("authenticated", StringComparison.Ordinal) && d.Contains("statement_timeout=7s", StringComparison.Ordinal)), string.Join("\n", drill.Details));
-            Assert.AreEqual(StepStatus.Passed, result.Step("schema").Status, "everything else passed");
-        }
-        finally
-        {
-            await using var server = await TestServer.CreateDatabaseAsync();
-            await server.ExecuteAsync("alter role authenticated reset statement_timeout");
-        }
+        Assert.IsFalse(result.Receipt.Passed, log.Text);
+        var drill = result.Step("failure-drill");
+        Assert.AreEqual(StepStatus.Failed, drill.Status, drill.Summary);
+        Assert.AreEqual("MT0810", drill.ErrorCode);
+        Assert.IsTrue(drill.Details.Any(d => d.Contains("authenticated", StringComparison.Ordinal) && d.Contains("work_mem=7MB", StringComparison.Ordinal)), string.Join("\n", drill.Details));
+        Assert.AreEqual(StepStatus.Passed, result.Step("schema").Status, "everything else passed");
+        Assert.IsFalse(await production.ScalarAsync<bool>("select exists (select from pg_db_role_setting s join pg_roles r on r.oid = s.setrole where r.rolname = 'authenticated' and 'work_mem=7MB' = any(s.setconfig))"),
+            "production's server is untouched");
     }
 
     private static async Task<bool> DatabaseExistsAsync(string pattern)
