@@ -73,7 +73,7 @@ public sealed class RehearsalTests
     [TestMethod]
     public async Task TheSampleWithItsAlignDataAndCleanupMigrationsPassesEveryStep()
     {
-        // tests/fixtures/rehearsal holds the align (AllowDestructive), data and cleanup migrations NewMigration wrote for
+        // supabase/sample/migrations holds the align (AllowDestructive), data and cleanup migrations NewMigration wrote for
         // the sample production: with them, the whole rehearsal passes, validation and policies included.
         await using var production = await TestServer.CreateDatabaseAsync(TestTemplate.SampleProduction);
         var migrations = RehearsalHarness.Migrations("sample-full", [.. Directory.GetFiles(RehearsalHarness.Fixtures, "*.sql").Select(f => (Path.GetFileName(f), File.ReadAllText(f)))]);
