@@ -1,13 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
+using MigrationTasks.Benchmarks.Peers;
 using MigrationTasks.Servers;
 
 namespace MigrationTasks.Benchmarks;
 
 /// <summary>What a scenario gets: a server, the run settings, and the measuring and reporting helpers.</summary>
-public sealed class BenchmarkContext(IPostgresServer server, int runs, IReadOnlyList<int> scales, TextWriter output)
+public sealed class BenchmarkContext(IPostgresServer server, int runs, IReadOnlyList<int> scales, TextWriter output) : IDisposable
 {
+    private PeerInstall? _peers;
+
     /// <summary>A throwaway server for the whole benchmark run.</summary>
     public IPostgresServer Server { get; } = server;
 
@@ -16,6 +19,22 @@ public sealed class BenchmarkContext(IPostgresServer server, int runs, IReadOnly
 
     /// <summary>The sample scales to measure at.</summary>
     public IReadOnlyList<int> Scales { get; } = scales;
+
+    /// <summary>The scales given with --scales, or null when the scenarios use their own defaults.</summary>
+    public IReadOnlyList<int>? ExplicitScales { get; init; }
+
+    /// <summary>The npm program that installs the peers (--npm; "none" reports them as not run).</summary>
+    public string Npm { get; init; } = "npm";
+
+    /// <summary>Where the scenarios print.</summary>
+    public TextWriter Output { get; } = output;
+
+    /// <summary>The scales given with --scales, else the scenario's own defaults.</summary>
+    public IReadOnlyList<int> ScalesOr(IReadOnlyList<int> defaults) => ExplicitScales ?? defaults;
+
+    /// <summary>The npm peers (pg-delta, @pgkit/migra), installed into a temporary folder on first use and deleted at the end.</summary>
+    public async Task<PeerInstall> PeersAsync(CancellationToken cancellationToken) =>
+        _peers ??= await PeerInstall.InstallAsync(Npm, Output, cancellationToken);
 
     public static string RepositoryRoot { get; } =
         typeof(BenchmarkContext).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
@@ -56,14 +75,20 @@ public sealed class BenchmarkContext(IPostgresServer server, int runs, IReadOnly
     public void Report(string what, double ours, string baselineName, double baseline, string unit = "s")
     {
         var ratio = baseline > 0 ? (ours / baseline).ToString("0.00", CultureInfo.InvariantCulture) : "n/a";
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{what} | ours {ours:0.###} {unit} | {baselineName} {baseline:0.###} {unit} | ratio {ratio} | {Environment.ProcessorCount} cores"));
     }
 
     /// <summary>Prints a figure whose baseline could not run, saying why (never as a result).</summary>
-    public void ReportNotRun(string what, double ours, string baselineName, string reason, string unit = "s") =>
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{what} | ours {ours:0.###} {unit} | {baselineName} not run ({reason}) | ratio n/a | {Environment.ProcessorCount} cores"));
+    public void ReportNotRun(string what, double? ours, string baselineName, string reason, string unit = "s") =>
+        Output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{what} | ours {(ours is { } value ? value.ToString("0.###", CultureInfo.InvariantCulture) + " " + unit : "not run")} | {baselineName} not run ({reason}) | ratio n/a | {Environment.ProcessorCount} cores"));
+
+    /// <summary>Prints a figure that could not be measured at all, saying why.</summary>
+    public void ReportNotRun(string what, string reason) =>
+        Output.WriteLine($"{what} | not run: {reason} | ratio n/a | {Environment.ProcessorCount} cores");
+
+    public void Dispose() => _peers?.Dispose();
 
     private static double Median(List<double> values)
     {
