@@ -26,6 +26,9 @@ public sealed class BenchmarkContext(IPostgresServer server, int runs, IReadOnly
     /// <summary>The npm program that installs the peers (--npm; "none" reports them as not run).</summary>
     public string Npm { get; init; } = "npm";
 
+    /// <summary>At most this many corpus cases in the conformance scenario (--cases, for a quick run), or all.</summary>
+    public int? CaseLimit { get; init; }
+
     /// <summary>Where the scenarios print.</summary>
     public TextWriter Output { get; } = output;
 

@@ -21,6 +21,7 @@ IBenchmarkScenario[] scenarios =
 var selected = new List<string>();
 var runs = 5;
 IReadOnlyList<int>? scales = null;
+int? cases = null;
 var npm = Environment.GetEnvironmentVariable("MIGRATIONTASKS_BENCH_NPM") ?? "npm";
 for (var i = 0; i < args.Length; i++)
 {
@@ -31,6 +32,9 @@ for (var i = 0; i < args.Length; i++)
             break;
         case "--scales":
             scales = [.. args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
+            break;
+        case "--cases":
+            cases = int.Parse(args[++i], CultureInfo.InvariantCulture);
             break;
         case "--npm":
             npm = args[++i];
@@ -63,7 +67,7 @@ await using var server = await EphemeralServers.AcquireAsync(new ServerRequest()
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"MigrationTasks benchmarks: {Environment.ProcessorCount} cores, {MachineMemory()}, PostgreSQL {server.ServerVersion}, {runs} runs per side, scales {(scales is null ? "per scenario" : string.Join(",", scales))}"));
 Console.WriteLine("Each line: what | ours | the baseline | ratio (ours / baseline) | cores");
-using var context = new BenchmarkContext(server, runs, scales ?? [1, 10], Console.Out) { ExplicitScales = scales, Npm = npm };
+using var context = new BenchmarkContext(server, runs, scales ?? [1, 10], Console.Out) { ExplicitScales = scales, Npm = npm, CaseLimit = cases };
 foreach (var scenario in scenarios.Where(s => selected.Count == 0 || selected.Contains(s.Name)))
 {
     Console.WriteLine($"# {scenario.Name}: {scenario.Description}");

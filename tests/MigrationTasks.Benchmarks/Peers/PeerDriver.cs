@@ -62,6 +62,13 @@ public sealed class PeerDriver : IAsyncDisposable
             start.Environment[name] = value;
         }
 
+        // Node's pg driver has no "prefer": it reads any mode but "disable" as "SSL or nothing". The benchmark's servers
+        // are throwaway local ones without SSL, so "prefer" and "allow" mean no SSL here, as libpq would settle on.
+        if (start.Environment.TryGetValue("PGSSLMODE", out var mode) && mode is "prefer" or "allow")
+        {
+            start.Environment["PGSSLMODE"] = "disable";
+        }
+
         return new PeerDriver(Process.Start(start)!);
     }
 

@@ -45,7 +45,8 @@ public sealed class ConformanceScenario : IBenchmarkScenario
 
         try
         {
-            var cases = CorpusCase.Load(corpus);
+            var all = CorpusCase.Load(corpus);
+            var cases = context.CaseLimit is { } limit ? all.Take(limit).ToList() : all;
             var runner = new ToolConformance(new CorpusDatabases(context.Server, binaries), work);
             var (results, skipped) = await runner.RunAsync(cases, context.Server.ServerVersion.Major, tools, parallelism: 2, cancellationToken);
             var rates = ToolConformance.PassRates(results);

@@ -73,6 +73,12 @@ public sealed class PeersScenario : IBenchmarkScenario
                 };
 
                 var oursQueries = counting ? await CountStatementsAsync(server, Run(ours), cancellationToken) : (int?)null;
+                if (counting)
+                {
+                    var perCatalog = await CountStatementsAsync(server, () => Catalog.CatalogReader.ReadAsync(target, cancellationToken), cancellationToken);
+                    context.Output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peers: our CatalogReader sent {perCatalog} statements to read one catalog (pg_stat_statements)"));
+                }
+
                 foreach (var peer in others)
                 {
                     if (peers.NotRunReason is { } reason)
