@@ -30,7 +30,7 @@ public sealed class MemoryScenario : IBenchmarkScenario
             foreach (var scale in scales)
             {
                 var run = await MSBuildRun.RunAsync(target, scale, cancellationToken);
-                var what = string.Create(CultureInfo.InvariantCulture, $"memory: -t:{target} scale {scale}, peak working set of the largest MSBuild process ({run.Peak.Processes} dotnet processes, {run.Seconds:0} s)");
+                var what = string.Create(CultureInfo.InvariantCulture, $"memory: -t:{target} scale {scale}, peak working set of the largest MSBuild process ({run.Peak.Processes} .NET processes, {run.Seconds:0} s; the task host alone {run.Peak.TaskHostMegabytes:0} MB)");
                 if (run.ExitCode != 0)
                 {
                     context.ReportNotRun(what, $"dotnet msbuild failed with exit code {run.ExitCode}: {LastError(run.Log)}");
