@@ -62,6 +62,14 @@ if (unknown.Count > 0)
     return 2;
 }
 
+// Everything printed is also kept in artifacts/benchmarks/run-<UTC time>.txt (git-ignored), the source of BENCHMARKS.md.
+var transcriptFolder = Path.Combine(BenchmarkContext.RepositoryRoot, "artifacts", "benchmarks");
+Directory.CreateDirectory(transcriptFolder);
+await using var transcript = new StreamWriter(Path.Combine(transcriptFolder, $"run-{DateTime.UtcNow:yyyyMMdd-HHmmss}.txt")) { AutoFlush = true };
+var console = Console.Out;
+Console.SetOut(new TeeWriter(console, transcript));
+Console.WriteLine($"$ dotnet run -c Release --project tests/MigrationTasks.Benchmarks -- {string.Join(' ', args)}");
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"started {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
 var total = Stopwatch.StartNew();
 await using var server = await EphemeralServers.AcquireAsync(new ServerRequest(), NullEngineLog.Instance, CancellationToken.None);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -77,6 +85,7 @@ foreach (var scenario in scenarios.Where(s => selected.Count == 0 || selected.Co
 }
 
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# total {total.Elapsed.TotalMinutes:0.0} min"));
+Console.SetOut(console);
 return 0;
 
 // "23.4 GB memory" from /proc/meminfo, where there is one.
