@@ -58,6 +58,7 @@ public sealed class ApplyMigrations : DatabaseTask
             LockRetries = MigrationLockRetries >= 0 ? MigrationLockRetries : throw Errors.Errors.InvalidProperty(nameof(MigrationLockRetries), MigrationLockRetries.ToString(System.Globalization.CultureInfo.InvariantCulture), "0 or more"),
             RunnerLockTimeout = PostgresDuration.ToTimeSpan(nameof(RunnerLockTimeout), RunnerLockTimeout) ?? TimeSpan.FromMinutes(2),
             TargetName = target,
+            PoolerCheck = PoolerCheck(),
         };
         var set = MigrationSet.Load(MigrationsDirectory, EngineLog);
 
@@ -77,9 +78,7 @@ public sealed class ApplyMigrations : DatabaseTask
         }
         else
         {
-            var connection = target == DatabaseTarget.Staging
-                ? RequireConnection(nameof(StagingUrlVariable), StagingUrlVariable, "staging")
-                : RequireConnection(nameof(ProductionUrlVariable), ProductionUrlVariable, "production");
+            var connection = NamedConnection(target);
             report = await MigrationRunner.ApplyAsync(connection, set, options, EngineLog, cancellationToken).ConfigureAwait(false);
         }
 

@@ -38,6 +38,7 @@ public sealed class CloneDatabase : BackupingTask
             Jobs = PropertyValues.Number(nameof(RestoreJobs), RestoreJobs, BackupOptions.DefaultJobs, 1, 64),
             Overwrite = PropertyValues.Flag(nameof(Overwrite), Overwrite, false),
             BinDirectory = backupOptions.BinDirectory,
+            PoolerCheck = backupOptions.PoolerCheck,
         };
 
         var staging = StagingConnection();

@@ -34,7 +34,7 @@ public sealed class RepairMigrations : DatabaseTask
         var connection = target == DatabaseTarget.Staging
             ? RequireConnection(nameof(StagingUrlVariable), StagingUrlVariable, "staging")
             : RequireConnection(nameof(ProductionUrlVariable), ProductionUrlVariable, "production");
-        var options = new ApplyOptions { RunnerLockTimeout = PostgresDuration.ToTimeSpan(nameof(RunnerLockTimeout), RunnerLockTimeout) ?? TimeSpan.FromMinutes(2), TargetName = target };
+        var options = new ApplyOptions { RunnerLockTimeout = PostgresDuration.ToTimeSpan(nameof(RunnerLockTimeout), RunnerLockTimeout) ?? TimeSpan.FromMinutes(2), TargetName = target, PoolerCheck = PoolerCheck() };
         await MigrationRepair.RepairAsync(connection, MigrationSet.Load(MigrationsDirectory, EngineLog), versions, status, options, EngineLog, cancellationToken).ConfigureAwait(false);
     }
 }

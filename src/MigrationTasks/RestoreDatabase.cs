@@ -55,6 +55,7 @@ public sealed class RestoreDatabase : DatabaseTask
             TargetIsProduction = database == "production",
             ConfirmProduction = ConfirmProduction,
             BinDirectory = string.IsNullOrWhiteSpace(PostgresBinDirectory) ? null : PostgresBinDirectory,
+            PoolerCheck = PoolerCheck(),
         };
 
         var production = ProductionConnection();

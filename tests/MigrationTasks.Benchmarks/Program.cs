@@ -14,6 +14,9 @@ IBenchmarkScenario[] scenarios =
     new SampleScenario(),
     new MigrationsScenario(),
     new BackupScenario(),
+    new DataScenario(),
+    new PoliciesScenario(),
+    new IndexesScenario(),
     new RehearseScenario(),
     new MemoryScenario(),
 ];

@@ -50,6 +50,9 @@ public sealed record BackupOptions
     /// <summary>Folders to search when <see cref="BinDirectory"/> is null; null means the default search.</summary>
     public IReadOnlyList<string>? SearchDirectories { get; init; }
 
+    /// <summary>How to recognise a transaction-mode pooler, which a backup refuses (MT0720): pg_dump's jobs share one exported snapshot.</summary>
+    public Pooler.PoolerCheckOptions PoolerCheck { get; init; } = new();
+
     /// <summary>How often progress is reported at normal verbosity while pg_dump runs.</summary>
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
 

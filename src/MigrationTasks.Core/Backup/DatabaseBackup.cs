@@ -39,6 +39,8 @@ public static class DatabaseBackup
         var steps = new Dictionary<string, double>(StringComparer.Ordinal);
         var selection = SupabaseSchemas.Selection(options.SupabaseSchemas);
 
+        await Pooler.TransactionPoolerCheck.RequireSessionAsync(source, "a backup (pg_dump's parallel jobs share a snapshot exported by one session, and the row census reads in it)",
+            options.PoolerCheck, log, cancellationToken).ConfigureAwait(false);
         await using var session = await ServerInfo.OpenAsync(source.With(b => b.Pooling = false), cancellationToken).ConfigureAwait(false);
         var facts = await ReadSourceAsync(session, source, cancellationToken).ConfigureAwait(false);
         log.Info($"Backing up {source.Describe()} (PostgreSQL {facts.ServerVersion}, {Sizes.Describe(facts.SizeBytes)}).");

@@ -62,6 +62,8 @@ public static class DatabaseRestore
             await CreateDatabaseIfMissingAsync(target, log, cancellationToken).ConfigureAwait(false);
         }
 
+        await Pooler.TransactionPoolerCheck.RequireSessionAsync(target, "a restore (pg_restore's sessions keep settings such as session_replication_role)",
+            options.PoolerCheck, log, cancellationToken).ConfigureAwait(false);
         await using var session = await ServerInfo.OpenAsync(target.With(b => b.Pooling = false), cancellationToken).ConfigureAwait(false);
         var targetVersion = await ServerInfo.ReadVersionAsync(session, cancellationToken).ConfigureAwait(false);
         var sourceMajor = manifest.Source.ServerVersionNumber / 10000;

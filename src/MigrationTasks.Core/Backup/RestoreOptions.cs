@@ -30,4 +30,7 @@ public sealed record RestoreOptions
     public IReadOnlyList<string>? SearchDirectories { get; init; }
 
     public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How to recognise a transaction-mode pooler, which a restore refuses (MT0720): pg_restore's sessions keep settings.</summary>
+    public Pooler.PoolerCheckOptions PoolerCheck { get; init; } = new();
 }

@@ -118,11 +118,6 @@ public static partial class Errors
         $"'{value}' is not a migration version (digits only, as in 20240101120000).",
         "Give one or more versions separated by spaces: -p:Version=20240101120000 or -p:Version=\"20240101120000 20240102090000\".");
 
-    public static MigrationTasksException TransactionPooler(string database) => new(
-        "MT0325",
-        $"{database} looks like Supabase's transaction pooler (port 6543): session settings, advisory locks and statements that cannot run in a transaction do not work through it.",
-        "Use the direct connection or the session pooler (port 5432) for migrations.");
-
     public static MigrationTasksException HistoryTableUnusable(string reason) => new(
         "MT0331",
         $"supabase_migrations.schema_migrations exists but cannot be used: {reason}.",

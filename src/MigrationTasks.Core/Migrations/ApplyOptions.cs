@@ -29,6 +29,9 @@ public sealed record ApplyOptions
     /// <summary>How long to wait for another runner's migration lock.</summary>
     public TimeSpan RunnerLockTimeout { get; init; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>How to recognise a transaction-mode pooler, which the runner refuses (MT0720): it needs a session of its own.</summary>
+    public Pooler.PoolerCheckOptions PoolerCheck { get; init; } = new();
+
     /// <summary>Named in the report and logs: ephemeral, staging, production.</summary>
     public string TargetName { get; init; } = "database";
 

@@ -35,6 +35,9 @@ public sealed record GenerateOptions
     /// <summary>A model already built by the caller (Rehearse, other tasks): the template's own model builder is skipped.</summary>
     public MigrationTemplateModel? Model { get; init; }
 
+    /// <summary>The database templates that read a catalog use (see <see cref="MigrationTemplateContext.OpenDatabase"/>).</summary>
+    public Func<CancellationToken, Task<TemplateDatabase>>? OpenDatabase { get; init; }
+
     public string MigrationsFolder => MigrationsDirectory ?? Path.Combine(SupabaseDirectory, "migrations");
 
     public string TemplatesFolder => TemplatesDirectory ?? Path.Combine(SupabaseDirectory, "templates");
@@ -65,6 +68,8 @@ public static partial class MigrationGenerator
             SupabaseDirectory = options.SupabaseDirectory,
             ArtifactsDirectory = options.ArtifactsDirectory,
             Parameters = options.Parameters,
+            OpenDatabase = options.OpenDatabase,
+            Log = log,
         }, cancellationToken).ConfigureAwait(false);
 
         var version = options.Version is null ? FreeVersion(options.MigrationsFolder, options.Clock.GetUtcNow()) : ExplicitVersion(options);

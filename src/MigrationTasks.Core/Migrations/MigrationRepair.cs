@@ -43,6 +43,7 @@ public static class MigrationRepair
             : [];
 
         var database = target.Describe();
+        await Pooler.TransactionPoolerCheck.RequireSessionAsync(target, "repairing the migration history (under the migration lock, a session advisory lock)", options.PoolerCheck, log, cancellationToken).ConfigureAwait(false);
         await using var connection = await ServerInfo.OpenAsync(target.With(b =>
         {
             b.ApplicationName = "MigrationTasks RepairMigrations";

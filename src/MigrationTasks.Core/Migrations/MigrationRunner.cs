@@ -3,6 +3,7 @@ using System.Globalization;
 using MigrationTasks.Common;
 using MigrationTasks.Connections;
 using MigrationTasks.Errors;
+using MigrationTasks.Pooler;
 using MigrationTasks.Servers;
 using Npgsql;
 
@@ -60,10 +61,8 @@ public static class MigrationRunner
     private static async Task RunAsync(DatabaseConnection target, MigrationSet set, ApplyOptions options, ApplyReport report, IEngineLog log, CancellationToken cancellationToken)
     {
         var database = target.Describe();
-        if (target.Port == 6543)
-        {
-            throw Errors.Errors.TransactionPooler(database);
-        }
+        await TransactionPoolerCheck.RequireSessionAsync(target, "applying migrations (the migration lock is a session advisory lock, and statements such as CREATE INDEX CONCURRENTLY run outside a transaction)",
+            options.PoolerCheck, log, cancellationToken).ConfigureAwait(false);
 
         WarnAboutFiles(set, log);
 

@@ -1,3 +1,6 @@
+using MigrationTasks.Common;
+using MigrationTasks.Connections;
+
 namespace MigrationTasks.Templates;
 
 /// <summary>What a migration template's model is built from.</summary>
@@ -11,6 +14,16 @@ public sealed record MigrationTemplateContext
 
     /// <summary>Free key=value parameters from MigrationTemplateParameters.</summary>
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>
+    /// Opens the database a template reads its catalog from (the data and cleanup templates check their spec against
+    /// it): -p:Database when given, else the bundled sample production on an ephemeral server. Null when the caller
+    /// offers none; templates that need one then fail with a clear error.
+    /// </summary>
+    public Func<CancellationToken, Task<TemplateDatabase>>? OpenDatabase { get; init; }
+
+    /// <summary>Where a template reports progress.</summary>
+    public IEngineLog Log { get; init; } = NullEngineLog.Instance;
 
     /// <summary>
     /// How a file the model was built from is named in the generated file's header: relative to the repository
@@ -29,6 +42,17 @@ public sealed record MigrationTemplateContext
         using var stream = File.OpenRead(full);
         return $"{relative} (sha256 {Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(stream))[..12]})";
     }
+}
+
+/// <summary>A database a template reads (its connection and how it was obtained); disposing releases an ephemeral one.</summary>
+public sealed class TemplateDatabase(DatabaseConnection connection, string description, IAsyncDisposable? owner = null) : IAsyncDisposable
+{
+    public DatabaseConnection Connection { get; } = connection;
+
+    /// <summary>Secret-free: "staging (user@host:5432/db)", "the bundled sample production, scale 1".</summary>
+    public string Description { get; } = description;
+
+    public ValueTask DisposeAsync() => owner?.DisposeAsync() ?? ValueTask.CompletedTask;
 }
 
 /// <summary>A model and the inputs it was built from (named in the generated file's header).</summary>

@@ -26,4 +26,11 @@ public static class SqlTemplateFunctions
 
     /// <summary><c>sql.dollar_quoted body</c>: a $tag$ body whose tag does not occur in it.</summary>
     public static string DollarQuoted(string body) => SqlQuote.DollarQuoted(body);
+
+    /// <summary>
+    /// <c>-- {{ sql.comment text }}</c>: text made safe for a <c>--</c> comment (line breaks become spaces), so data
+    /// written into a comment can never end it and start SQL.
+    /// </summary>
+    public static string Comment(object? text) =>
+        string.Join(' ', (Convert.ToString(text, System.Globalization.CultureInfo.InvariantCulture) ?? "").Split(['\r', '\n', '\u2028', '\u2029', '\u0085'], StringSplitOptions.RemoveEmptyEntries));
 }

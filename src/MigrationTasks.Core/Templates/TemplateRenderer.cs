@@ -10,7 +10,7 @@ namespace MigrationTasks.Templates;
 /// Renders Scriban templates: the engine's embedded ones (<c>Templates/*.sbn</c>), each replaceable by a file of the
 /// same name in an override folder (<c>supabase/templates/</c>). Strict: an unknown variable is an error, not an
 /// empty string. A model's members appear in snake_case (<c>TableName</c> is <c>table_name</c>); <c>sql.ident</c>,
-/// <c>sql.qualified</c>, <c>sql.literal</c> and <c>sql.dollar_quoted</c> quote what goes into SQL.
+/// <c>sql.qualified</c>, <c>sql.literal</c> and <c>sql.dollar_quoted</c> quote what goes into SQL; <c>sql.comment</c> what goes into a comment.
 /// </summary>
 public sealed class TemplateRenderer
 {

@@ -80,5 +80,6 @@ public abstract class BackupingTask : DatabaseTask
         Verification = PropertyValues.Choice(nameof(BackupVerification), BackupVerification, Backup.BackupVerification.Archive,
             ("archive", Backup.BackupVerification.Archive), ("full", Backup.BackupVerification.Full)),
         BinDirectory = string.IsNullOrWhiteSpace(PostgresBinDirectory) ? null : PostgresBinDirectory,
+        PoolerCheck = PoolerCheck(),
     };
 }

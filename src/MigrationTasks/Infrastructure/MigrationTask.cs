@@ -95,7 +95,8 @@ public abstract class MigrationTask : Microsoft.Build.Utilities.Task, ICancelabl
     internal static bool IsVariableName(string name) =>
         name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] == '_') && name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
 
-    private void LogCodedError(MigrationTasksException exception) =>
+    /// <summary>Logs a coded error (with its file and line) without stopping the task; Execute then returns false.</summary>
+    protected void LogCodedError(MigrationTasksException exception) =>
         Log.LogError(
             subcategory: null,
             errorCode: exception.Code,

@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
 using MigrationTasks.Connections;
+using MigrationTasks.Security.Emulation;
 using Npgsql;
 
 namespace MigrationTasks.Tests.Infrastructure;
 
-/// <summary>Who makes an API request: the JWT's role and claims, as Supabase Auth would issue them.</summary>
+/// <summary>Who makes an API request in a test: shorthand for the engine's <see cref="ApiPersona"/>.</summary>
 public sealed record Persona(string Role, Guid? UserId = null, string? Email = null, bool Admin = false)
 {
     public static Persona Anon { get; } = new("anon");
@@ -13,74 +14,41 @@ public sealed record Persona(string Role, Guid? UserId = null, string? Email = n
 
     public static Persona User(Guid id, string email, bool admin = false) => new("authenticated", id, email, admin);
 
-    /// <summary>The claims object PostgREST puts in <c>request.jwt.claims</c> (it always adds <c>role</c>).</summary>
-    public string ClaimsJson()
-    {
-        var claims = new JsonObject { ["role"] = Role };
-        if (UserId is { } id)
-        {
-            claims["sub"] = id.ToString();
-            claims["aud"] = "authenticated";
-            claims["email"] = Email;
-            claims["app_metadata"] = Admin
-                ? new JsonObject { ["provider"] = "email", ["role"] = "admin" }
-                : new JsonObject { ["provider"] = "email" };
-            claims["user_metadata"] = new JsonObject();
-            claims["is_anonymous"] = false;
-            claims["aal"] = "aal1";
-        }
-
-        return claims.ToJsonString();
-    }
+    /// <summary>The persona as the engine emulates it (an admin carries <c>app_metadata.role = admin</c>, as GoTrue puts it in the JWT).</summary>
+    public ApiPersona ToApiPersona() => UserId is { } id
+        ? ApiPersona.User(Email ?? id.ToString(), id, Email,
+            appMetadata: Admin ? new JsonObject { ["provider"] = "email", ["role"] = "admin" } : null, role: Role)
+        : ApiPersona.Key(Role, Role);
 }
 
 /// <summary>
-/// A PostgREST stand-in for tests. The connection's session user is <c>authenticator</c>, as PostgREST's is, so
-/// only the API roles can be entered; each request is one transaction that sets <c>search_path</c>, <c>role</c>
-/// and <c>request.jwt.claims</c> with <c>set_config(..., true)</c> (transaction-local, exactly as PostgREST does),
-/// runs the statement and rolls back, so nothing persists and no claim outlives its request.
+/// PostgREST for tests: a thin wrapper over the engine's <see cref="PostgrestEmulator"/> on a connection whose session
+/// user is <c>authenticator</c>, as PostgREST's is (so only the API roles can be entered). Each call is one request:
+/// a transaction that sets search_path, role and <c>request.jwt.claims</c> transaction-locally exactly as PostgREST
+/// does, runs the statement and rolls back, so nothing persists and no claim outlives its request.
 /// </summary>
 public sealed class ApiSession : IAsyncDisposable
 {
     private readonly NpgsqlConnection _connection;
+    private readonly PostgrestEmulator _emulator;
 
-    private ApiSession(NpgsqlConnection connection) => _connection = connection;
+    private ApiSession(NpgsqlConnection connection, PostgrestEmulator emulator)
+    {
+        _connection = connection;
+        _emulator = emulator;
+    }
 
     public static async Task<ApiSession> OpenAsync(DatabaseConnection database)
     {
         var connection = new NpgsqlConnection(database.With(b => b.Pooling = false).ConnectionString);
         await connection.OpenAsync();
-        await using (var command = new NpgsqlCommand("SET SESSION AUTHORIZATION authenticator", connection))
-        {
-            await command.ExecuteNonQueryAsync();
-        }
-
-        return new ApiSession(connection);
+        var emulator = await PostgrestEmulator.AttachAsync(connection, new ApiSettings(), CancellationToken.None, sessionAsAuthenticator: true);
+        return new ApiSession(connection, emulator);
     }
 
     /// <summary>Runs <paramref name="request"/> as <paramref name="persona"/> in a transaction that is rolled back.</summary>
-    public async Task<T> RunAsync<T>(Persona persona, Func<NpgsqlConnection, Task<T>> request)
-    {
-        await using var transaction = await _connection.BeginTransactionAsync(System.Data.IsolationLevel.ReadCommitted);
-        await using (var setup = new NpgsqlCommand(
-            "SELECT set_config('search_path', '\"public\", \"extensions\"', true), set_config('role', @role, true), " +
-            "set_config('request.jwt.claims', @claims, true), set_config('request.method', 'POST', true), set_config('request.headers', '{}', true)",
-            _connection, transaction))
-        {
-            setup.Parameters.AddWithValue("role", persona.Role);
-            setup.Parameters.AddWithValue("claims", persona.ClaimsJson());
-            await setup.ExecuteNonQueryAsync();
-        }
-
-        try
-        {
-            return await request(_connection);
-        }
-        finally
-        {
-            await transaction.RollbackAsync();
-        }
-    }
+    public Task<T> RunAsync<T>(Persona persona, Func<NpgsqlConnection, Task<T>> request) =>
+        _emulator.RequestAsync(persona.ToApiPersona(), ApiRequest.Sql(), (connection, _) => request(connection), CancellationToken.None);
 
     /// <summary>The single value <paramref name="sql"/> returns for <paramref name="persona"/>.</summary>
     public Task<T> ScalarAsync<T>(Persona persona, string sql) => RunAsync(persona, async connection =>

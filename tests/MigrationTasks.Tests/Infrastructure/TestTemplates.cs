@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Globalization;
 using MigrationTasks.Common;
 using MigrationTasks.Connections;
+using MigrationTasks.Migrations;
 using MigrationTasks.Sample;
 using MigrationTasks.Servers;
 using MigrationTasks.Sql;
@@ -21,6 +22,15 @@ public enum TestTemplate
 
     /// <summary>The sample production at scale 1, seed 42 (<c>supabase/sample/production.sql</c> through the engine): v1 data, applied and pending v3 migrations, drift.</summary>
     SampleProduction,
+
+    /// <summary><see cref="SampleProduction"/> with its pending migrations applied by the runner: a migrated staging clone (its drift is still there).</summary>
+    MigratedSample,
+
+    /// <summary>
+    /// <see cref="MigratedSample"/> with its v3 business tables filled by the
+    /// test data generator <c>tests/fixtures/v3_workload_data.sql</c> (scale 1, seed 42): a migrated staging clone for the workload.
+    /// </summary>
+    SampleWorkload,
 }
 
 /// <summary>
@@ -50,6 +60,12 @@ public static class TestTemplates
 
     /// <summary>The sample production's entry script.</summary>
     public static string ProductionScript => Path.Combine(SupabaseDirectory, "sample", "production.sql");
+
+    /// <summary>The test data generator for the v3 business tables (not the product).</summary>
+    public static string WorkloadDataScript => Path.Combine(TestPaths.RepositoryRoot, "tests", "fixtures", "v3_workload_data.sql");
+
+    /// <summary>The application's workload.</summary>
+    public static string WorkloadFile => Path.Combine(SupabaseDirectory, "tests", "workload.sql");
 
     /// <summary>The migration files in version order.</summary>
     public static IReadOnlyList<string> MigrationFiles =>
@@ -82,6 +98,8 @@ public static class TestTemplates
             TestTemplate.Supabase => null,
             TestTemplate.Migrated => await NameAsync(TestTemplate.Supabase),
             TestTemplate.SampleProduction => null,
+            TestTemplate.MigratedSample => await NameAsync(TestTemplate.SampleProduction),
+            TestTemplate.SampleWorkload => await NameAsync(TestTemplate.MigratedSample),
             _ => throw new ArgumentOutOfRangeException(nameof(template)),
         };
 
@@ -98,6 +116,20 @@ public static class TestTemplates
                 break;
             case TestTemplate.SampleProduction:
                 await SampleProduction.BuildAsync(Binaries, connection, SupabaseDirectory, SampleProduction.DefaultScale, SampleProduction.DefaultSeed, NullEngineLog.Instance, CancellationToken.None);
+                break;
+            case TestTemplate.MigratedSample:
+                var report = await MigrationRunner.ApplyAsync(connection, MigrationSet.Load(Path.Combine(SupabaseDirectory, "migrations"), NullEngineLog.Instance),
+                    new ApplyOptions(), NullEngineLog.Instance, CancellationToken.None);
+                if (report.Failure is not null)
+                {
+                    throw report.Failure;
+                }
+
+                break;
+            case TestTemplate.SampleWorkload:
+                // The migrated sample plus the v3 business tables filled by the workload data generator.
+                await PostgresTool.RunPsqlFileAsync(Binaries, connection, WorkloadDataScript, new Dictionary<string, string> { ["scale"] = "1", ["seed"] = "42" }, CancellationToken.None);
+                NpgsqlConnection.ClearAllPools();
                 break;
         }
 

@@ -1,3 +1,4 @@
+using MigrationTasks.Connections;
 using MigrationTasks.Migrations;
 using MigrationTasks.Tests.Infrastructure;
 
@@ -263,11 +264,13 @@ public sealed class MigrationRunnerTests
     }
 
     [TestMethod]
-    public async Task TheTransactionPoolerPortIsRefused()
+    public async Task SupabasesTransactionPoolerPortIsRefusedWithoutConnecting()
     {
-        var pooler = TestServer.Server.Connection.With(b => b.Port = 6543);
+        // The host does not resolve here: the refusal must come before any connection attempt.
+        var pooler = DatabaseConnection.Parse("postgres://postgres.abcdefghijklmnop:secret@aws-0-eu-central-1.pooler.supabase.com:6543/postgres", "test");
         var report = await MigrationRunner.ApplyAsync(pooler, MigrationFolder.Create(ThreeFiles).Load(), new ApplyOptions(), new TestLog(), TestContext.CancellationToken);
-        Assert.AreEqual("MT0325", report.Failure?.Code);
+        Assert.AreEqual("MT0720", report.Failure?.Code, report.Failure?.ToString());
+        StringAssert.Contains(report.Failure!.Message, "port 6543 on a Supabase host");
     }
 
     [TestMethod]
