@@ -17,11 +17,8 @@ public sealed class BenchmarkContext(IPostgresServer server, int runs, IReadOnly
     /// <summary>How many measured runs per side (the median is reported).</summary>
     public int Runs { get; } = runs;
 
-    /// <summary>The sample scales to measure at.</summary>
-    public IReadOnlyList<int> Scales { get; } = scales;
-
-    /// <summary>The scales given with --scales, or null when the scenarios use their own defaults.</summary>
-    public IReadOnlyList<int>? ExplicitScales { get; init; }
+    /// <summary>The sample scales to measure at: --scales, else the running scenario's <see cref="IBenchmarkScenario.DefaultScales"/>.</summary>
+    public IReadOnlyList<int> Scales { get; set; } = scales;
 
     /// <summary>The npm program that installs the peers (--npm; "none" reports them as not run).</summary>
     public string Npm { get; init; } = "npm";
@@ -31,9 +28,6 @@ public sealed class BenchmarkContext(IPostgresServer server, int runs, IReadOnly
 
     /// <summary>Where the scenarios print.</summary>
     public TextWriter Output { get; } = output;
-
-    /// <summary>The scales given with --scales, else the scenario's own defaults.</summary>
-    public IReadOnlyList<int> ScalesOr(IReadOnlyList<int> defaults) => ExplicitScales ?? defaults;
 
     /// <summary>The npm peers (pg-delta, @pgkit/migra), installed into a temporary folder on first use and deleted at the end.</summary>
     public async Task<PeerInstall> PeersAsync(CancellationToken cancellationToken) =>

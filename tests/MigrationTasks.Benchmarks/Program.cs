@@ -22,7 +22,8 @@ IBenchmarkScenario[] scenarios =
 ];
 
 var selected = new List<string>();
-var runs = 5;
+int? runsGiven = null;
+var compare = false;
 IReadOnlyList<int>? scales = null;
 int? cases = null;
 var npm = Environment.GetEnvironmentVariable("MIGRATIONTASKS_BENCH_NPM") ?? "npm";
@@ -31,7 +32,7 @@ for (var i = 0; i < args.Length; i++)
     switch (args[i])
     {
         case "--runs":
-            runs = int.Parse(args[++i], CultureInfo.InvariantCulture);
+            runsGiven = int.Parse(args[++i], CultureInfo.InvariantCulture);
             break;
         case "--scales":
             scales = [.. args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))];
@@ -51,6 +52,7 @@ for (var i = 0; i < args.Length; i++)
 
             return 0;
         case "compare" or "all":
+            compare = true;
             break;
         default:
             selected.Add(args[i]);
@@ -73,15 +75,18 @@ var console = Console.Out;
 Console.SetOut(new TeeWriter(console, transcript));
 Console.WriteLine($"$ dotnet run -c Release --project tests/MigrationTasks.Benchmarks -- {string.Join(' ', args)}");
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"started {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC"));
+// compare fits every scenario into half an hour on 2 cores with 3 runs per side; a single scenario gets 5.
+var runs = runsGiven ?? (compare ? 3 : 5);
 var total = Stopwatch.StartNew();
 await using var server = await EphemeralServers.AcquireAsync(new ServerRequest(), NullEngineLog.Instance, CancellationToken.None);
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"MigrationTasks benchmarks: {Environment.ProcessorCount} cores, {MachineMemory()}, PostgreSQL {server.ServerVersion}, {runs} runs per side, scales {(scales is null ? "per scenario" : string.Join(",", scales))}"));
 Console.WriteLine("Each line: what | ours | the baseline | ratio (ours / baseline) | cores");
-using var context = new BenchmarkContext(server, runs, scales ?? [1, 10], Console.Out) { ExplicitScales = scales, Npm = npm, CaseLimit = cases };
+using var context = new BenchmarkContext(server, runs, scales ?? [1, 10], Console.Out) { Npm = npm, CaseLimit = cases };
 foreach (var scenario in scenarios.Where(s => selected.Count == 0 || selected.Contains(s.Name)))
 {
     Console.WriteLine($"# {scenario.Name}: {scenario.Description}");
+    context.Scales = scales ?? scenario.DefaultScales;
     var watch = Stopwatch.StartNew();
     await scenario.RunAsync(context, CancellationToken.None);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# {scenario.Name} took {watch.Elapsed.TotalMinutes:0.0} min"));

@@ -13,11 +13,13 @@ public sealed class MemoryScenario : IBenchmarkScenario
 {
     public string Name => "memory";
 
+    public IReadOnlyList<int> DefaultScales => [1, 10, 100];
+
     public string Description => "peak working set of dotnet msbuild -t:Diff / -t:Rehearse at scales 1, 10, 100 vs the same at scale 1";
 
     public async Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
     {
-        var scales = context.ScalesOr([1, 10, 100]);
+        var scales = context.Scales;
         foreach (var target in new[] { "Diff", "Rehearse" })
         {
             if (target == "Rehearse" && !RehearsalPipeline.Landed)

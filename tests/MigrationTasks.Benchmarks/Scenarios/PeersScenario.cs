@@ -19,6 +19,8 @@ public sealed class PeersScenario : IBenchmarkScenario
 {
     public string Name => "peers";
 
+    public IReadOnlyList<int> DefaultScales => [10];
+
     public string Description => "introspection + diff of a ~12,000-object catalog: ours vs pg-delta and @pgkit/migra (npm); queries per diff";
 
     public async Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
@@ -48,7 +50,7 @@ public sealed class PeersScenario : IBenchmarkScenario
         var others = new ISchemaDiffTool[] { new PeerDiffTool(driver!, "pg-delta"), new PeerDiffTool(driver!, "migra") };
         try
         {
-            foreach (var scale in context.ScalesOr([10]))
+            foreach (var scale in context.Scales)
             {
                 var tables = 100 * scale;
                 var (desired, actual) = ($"bench_peers_{scale}_desired", $"bench_peers_{scale}_actual");

@@ -13,6 +13,8 @@ public sealed class RehearseScenario : IBenchmarkScenario
 {
     public string Name => "rehearse";
 
+    public IReadOnlyList<int> DefaultScales => [1, 10];
+
     public string Description => "dotnet msbuild -t:Rehearse at scales 1 and 10: total and per step";
 
     public async Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
@@ -23,7 +25,7 @@ public sealed class RehearseScenario : IBenchmarkScenario
             return;
         }
 
-        var scales = context.ScalesOr([1, 10]);
+        var scales = context.Scales;
         Dictionary<string, double>? baseline = null;
         foreach (var scale in scales)
         {
