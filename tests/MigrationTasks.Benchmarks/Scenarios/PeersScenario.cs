@@ -9,8 +9,8 @@ namespace MigrationTasks.Benchmarks;
 
 /// <summary>
 /// Introspection + diff of a generated catalog (the diff scenario's generator: scale 10 = 1,000 tables, 14,106
-/// objects as our reader counts them, the "about 12,000"; 5% of the tables drifted) against the peers a Supabase user would pick instead, from npm:
-/// pg-delta (<c>supabase db diff --use-pg-delta</c>) and @pgkit/migra (the CLI's default engine). Each side reads
+/// objects as our reader counts them, the "about 12,000"; 5% of the tables drifted) against the peers a
+/// Supabase user would pick instead, from npm: pg-delta (<c>supabase db diff --use-pg-delta</c>) and @pgkit/migra (the CLI's default engine). Each side reads
 /// both databases, compares and writes its script; the peers run warm in one Node.js process, ours in this one.
 /// Also the statements each tool sends to the server for one diff, counted by pg_stat_statements on a cluster of
 /// the scenario's own (never taken from the code).
