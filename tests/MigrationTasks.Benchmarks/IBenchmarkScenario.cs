@@ -9,5 +9,8 @@ public interface IBenchmarkScenario
     /// <summary>What it compares, for --list.</summary>
     string Description { get; }
 
+    /// <summary>The scales <c>compare</c> measures when --scales is not given (<see cref="BenchmarkContext.Scales"/>).</summary>
+    IReadOnlyList<int> DefaultScales => [1, 10];
+
     Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken);
 }

@@ -78,7 +78,7 @@ public sealed class DiffScenario : IBenchmarkScenario
     /// Per table: 6 columns (one with a default), a primary key, an index, RLS with a policy, a trigger; per 10
     /// tables a view; plus an enum, a domain and one function per table (half of them used by the policies).
     /// </summary>
-    private static string Generate(int tables) => $$"""
+    internal static string Generate(int tables) => $$"""
         create type public.state as enum ('new', 'active', 'closed');
         create domain public.amount as numeric(12,2) check (value >= 0);
         create function public.touch() returns trigger language plpgsql as $f$ begin new.updated_at := now(); return new; end $f$;
@@ -108,7 +108,7 @@ public sealed class DiffScenario : IBenchmarkScenario
         """;
 
     /// <summary>5% of the tables drift: a column type, a missing index, a policy edited, RLS off.</summary>
-    private static string Drift(int tables) => $$"""
+    internal static string Drift(int tables) => $$"""
         do $$
         begin
           for i in 1..{{tables}} by 20 loop
@@ -122,7 +122,7 @@ public sealed class DiffScenario : IBenchmarkScenario
         end $$;
         """;
 
-    private static async Task ExecuteAsync(IPostgresServer server, string sql, CancellationToken cancellationToken, string? database = null)
+    internal static async Task ExecuteAsync(IPostgresServer server, string sql, CancellationToken cancellationToken, string? database = null)
     {
         var target = (database is null ? server.Connection : server.Connection.WithDatabase(database)).With(b => b.Pooling = false);
         await using var connection = new NpgsqlConnection(target.ConnectionString);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using MigrationTasks.Catalog;
 using MigrationTasks.Catalog.Model;
+using MigrationTasks.Conformance;
 using MigrationTasks.Connections;
 using MigrationTasks.Diff;
 using MigrationTasks.Diff.Align;
@@ -37,25 +38,10 @@ public sealed record CaseResult(CorpusCase Case, string Direction, Outcome Outco
 /// </summary>
 public sealed class ConformanceRunner(IPostgresServer server, PostgresInstallation binaries, string workFolder)
 {
-    /// <summary>
-    /// Object kinds left out on purpose, with the reason; their cases count as skipped. Keys are case-name prefixes.
-    /// </summary>
-    public static readonly IReadOnlyDictionary<string, string> OutOfScope = new Dictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["publication-operations"] = "publications: Supabase manages supabase_realtime and its own publications",
-        ["dependencies-cycles--drop-publication"] = "publications: Supabase manages supabase_realtime and its own publications",
-        ["subscription-operations"] = "subscriptions: replication setup, not application schema",
-        ["foreign-data-wrapper-operations"] = "foreign data wrappers, servers and user mappings: infrastructure (and user mappings hold secrets)",
-        ["fdw-option-secret-redaction"] = "foreign data wrappers, servers and user mappings: infrastructure (and user mappings hold secrets)",
-        ["sensitive-handling--server"] = "foreign servers: infrastructure",
-        ["sensitive-handling--user-mapping"] = "user mappings: infrastructure, and they hold secrets",
-        ["foreign-table"] = "foreign tables: depend on foreign servers",
-        ["event-trigger-operations"] = "event triggers: superuser-only; Supabase installs its own",
-        ["rule-operations"] = "rules: legacy rewrite rules, not used by Supabase projects",
-        ["role-"] = "roles: cluster-wide, managed by Supabase (auth roles) or by the platform, not by migrations",
-        ["sensitive-handling--role"] = "roles: cluster-wide, managed by Supabase or by the platform",
-        ["privilege-operations--role-membership"] = "role membership: cluster-wide",
-    };
+    /// <summary>Object kinds left out on purpose, with the reason (see <see cref="CorpusScope"/>).</summary>
+    public static IReadOnlyDictionary<string, string> OutOfScope => CorpusScope.OutOfScope;
+
+    private readonly CorpusDatabases _databases = new(server, binaries);
 
     private int _counter;
 
@@ -66,9 +52,7 @@ public sealed class ConformanceRunner(IPostgresServer server, PostgresInstallati
         var toRun = new List<CorpusCase>();
         foreach (var item in cases)
         {
-            var reason = OutOfScope.FirstOrDefault(p => item.Name.StartsWith(p.Key, StringComparison.Ordinal)).Value
-                ?? (item.MinVersion > major ? $"needs PostgreSQL {item.MinVersion}, the server is {major}" : null)
-                ?? (item.IsolatedCluster ? "needs a cluster of its own (creates or changes roles)" : null);
+            var reason = CorpusScope.SkipReason(item, major);
             if (reason is null)
             {
                 toRun.Add(item);
@@ -99,15 +83,15 @@ public sealed class ConformanceRunner(IPostgresServer server, PostgresInstallati
         var results = new List<CaseResult>();
         try
         {
-            await BuildAsync(a, item.StateA, item.SeedA, cancellationToken);
-            await BuildAsync(b, item.StateB, item.SeedB, cancellationToken);
-            await ExecuteAsync($"CREATE DATABASE {SqlQuote.Identifier(alignA)} TEMPLATE {SqlQuote.Identifier(a)} STRATEGY FILE_COPY", cancellationToken);
-            await ExecuteAsync($"CREATE DATABASE {SqlQuote.Identifier(alignB)} TEMPLATE {SqlQuote.Identifier(b)} STRATEGY FILE_COPY", cancellationToken);
+            await _databases.BuildAsync(a, item.StateA, item.SeedA, cancellationToken);
+            await _databases.BuildAsync(b, item.StateB, item.SeedB, cancellationToken);
+            await _databases.CopyAsync(a, alignA, cancellationToken);
+            await _databases.CopyAsync(b, alignB, cancellationToken);
             var state = new States(
                 await CatalogReader.ReadAsync(Database(a), cancellationToken),
                 await CatalogReader.ReadAsync(Database(b), cancellationToken),
-                SchemaDump.Normalize(await DumpAsync(a, cancellationToken)),
-                SchemaDump.Normalize(await DumpAsync(b, cancellationToken)));
+                await _databases.NormalizedDumpAsync(a, cancellationToken),
+                await _databases.NormalizedDumpAsync(b, cancellationToken));
 
             // Both directions are planned from the pristine states; each script then runs on its own database.
             var toB = SchemaDiffer.Compare(state.CatalogB, state.CatalogA, new DiffOptions { AllowDestructive = true });
@@ -130,7 +114,7 @@ public sealed class ConformanceRunner(IPostgresServer server, PostgresInstallati
         {
             foreach (var database in new[] { a, b, alignA, alignB })
             {
-                await DropAsync(database);
+                await _databases.DropAsync(database);
             }
         }
 
@@ -144,7 +128,7 @@ public sealed class ConformanceRunner(IPostgresServer server, PostgresInstallati
         IReadOnlyList<string> targetDump, CancellationToken cancellationToken)
     {
         var script = await WriteAsync(item, direction == "a→b" ? "a-to-b" : "b-to-a", ScriptRenderer.Render(diff.Steps, $"{item.Name} {direction}"), cancellationToken);
-        return await ApplyAsync(source, script, singleTransaction: false, cancellationToken) is { } failure
+        return await _databases.ApplyAsync(source, script, singleTransaction: false, cancellationToken) is { } failure
             ? new CaseResult(item, direction, Outcome.Failed, $"applying the script failed: {failure} (script: {script})")
             : await SameAsync(item, direction, "the script", source, targetCatalog, targetDump, script, cancellationToken);
     }
@@ -194,7 +178,7 @@ public sealed class ConformanceRunner(IPostgresServer server, PostgresInstallati
             return new CaseResult(item, direction, Outcome.Failed, $"after {what}, the re-diff is not empty: {string.Join(" | ", again.Changes.Take(5))} ({file})");
         }
 
-        var difference = SchemaDump.Difference(SchemaDump.Normalize(await DumpAsync(database, cancellationToken)), targetDump);
+        var difference = SchemaDump.Difference(await _databases.NormalizedDumpAsync(database, cancellationToken), targetDump);
         return difference.Length == 0 ? null : new CaseResult(item, direction, Outcome.Failed, $"after {what}: {difference} ({file})");
     }
 
@@ -220,21 +204,7 @@ public sealed class ConformanceRunner(IPostgresServer server, PostgresInstallati
     /// are the exception ApplyMigrations makes (they run on their own), so such a file runs statement by statement.
     /// </summary>
     private Task<string?> ApplyMigrationAsync(string database, string file, CancellationToken cancellationToken) =>
-        ApplyAsync(database, file, singleTransaction: !File.ReadAllText(file).Contains(" ADD VALUE IF NOT EXISTS ", StringComparison.Ordinal), cancellationToken);
-
-    private async Task<string?> ApplyAsync(string database, string file, bool singleTransaction, CancellationToken cancellationToken)
-    {
-        try
-        {
-            string[] arguments = singleTransaction ? ["-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction", "-f", file] : ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", file];
-            await PostgresTool.RunAsync(binaries, "psql", Database(database), arguments, cancellationToken);
-            return null;
-        }
-        catch (MigrationTasksException exception)
-        {
-            return exception.Message;
-        }
-    }
+        _databases.ApplyAsync(database, file, singleTransaction: !File.ReadAllText(file).Contains(" ADD VALUE IF NOT EXISTS ", StringComparison.Ordinal), cancellationToken);
 
     private async Task<string> WriteAsync(CorpusCase item, string suffix, string text, CancellationToken cancellationToken)
     {
@@ -268,39 +238,5 @@ public sealed class ConformanceRunner(IPostgresServer server, PostgresInstallati
         return text.ToString();
     }
 
-    private DatabaseConnection Database(string name) => server.Connection.WithDatabase(name).With(b => b.Pooling = false);
-
-    private async Task BuildAsync(string database, string state, string? seed, CancellationToken cancellationToken)
-    {
-        // FILE_COPY: a file-level copy of template0 costs a few milliseconds; the default (WAL_LOG) costs several times more.
-        await ExecuteAsync($"CREATE DATABASE {SqlQuote.Identifier(database)} TEMPLATE template0 STRATEGY FILE_COPY", cancellationToken);
-        await PostgresTool.RunPsqlFileAsync(binaries, Database(database), state, null, cancellationToken);
-        if (seed is not null)
-        {
-            await PostgresTool.RunPsqlFileAsync(binaries, Database(database), seed, null, cancellationToken);
-        }
-    }
-
-    private async Task<string> DumpAsync(string database, CancellationToken cancellationToken) =>
-        (await PostgresTool.RunAsync(binaries, "pg_dump", Database(database), ["--schema-only", "--no-password"], cancellationToken)).StandardOutput;
-
-    private async Task ExecuteAsync(string sql, CancellationToken cancellationToken)
-    {
-        await using var connection = new NpgsqlConnection(server.Connection.With(b => b.Pooling = false).ConnectionString);
-        await connection.OpenAsync(cancellationToken);
-        await using var command = new NpgsqlCommand(sql, connection);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private async Task DropAsync(string database)
-    {
-        try
-        {
-            await ExecuteAsync($"DROP DATABASE IF EXISTS {SqlQuote.Identifier(database)} WITH (FORCE)", CancellationToken.None);
-        }
-        catch (NpgsqlException)
-        {
-            // best effort: the server is thrown away after the run
-        }
-    }
+    private DatabaseConnection Database(string name) => _databases.Database(name);
 }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using MigrationTasks.Conformance;
 using MigrationTasks.Tests.Infrastructure;
 
 namespace MigrationTasks.Tests.Diff.Conformance;

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace MigrationTasks.Tests.Diff.Conformance;
+namespace MigrationTasks.Conformance;
 
 /// <summary>
 /// One schema transition of the pg-delta corpus: <c>a.sql</c> and <c>b.sql</c>, optional seeds for each side

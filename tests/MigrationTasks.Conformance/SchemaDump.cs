@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace MigrationTasks.Tests.Diff.Conformance;
+namespace MigrationTasks.Conformance;
 
 /// <summary>
 /// <c>pg_dump --schema-only</c> output reduced to what a schema is: one entry per dumped object (its header and

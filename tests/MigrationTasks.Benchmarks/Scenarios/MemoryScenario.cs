@@ -1,0 +1,51 @@
+using System.Globalization;
+using MigrationTasks.Benchmarks.Measurement;
+
+namespace MigrationTasks.Benchmarks;
+
+/// <summary>
+/// The peak working set of the MSBuild process tree (the largest dotnet process: the task host that runs our tasks)
+/// for <c>dotnet msbuild -t:Diff</c> and <c>-t:Rehearse</c> on the sample production at scales 1, 10 and 100
+/// (about 100,000 to 10 million rows). The data stays in PostgreSQL, so memory must not grow with it: the baseline
+/// of each figure is the same target at scale 1, and a ratio near 1 is the expected result.
+/// </summary>
+public sealed class MemoryScenario : IBenchmarkScenario
+{
+    public string Name => "memory";
+
+    public IReadOnlyList<int> DefaultScales => [1, 10, 100];
+
+    public string Description => "peak working set of dotnet msbuild -t:Diff / -t:Rehearse at scales 1, 10, 100 vs the same at scale 1";
+
+    public async Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
+    {
+        var scales = context.Scales;
+        foreach (var target in new[] { "Diff", "Rehearse" })
+        {
+            if (target == "Rehearse" && !RehearsalPipeline.Landed)
+            {
+                context.ReportNotRun("memory: -t:Rehearse peak working set", RehearsalPipeline.NotLanded);
+                continue;
+            }
+
+            ProcessTreePeak? first = null;
+            foreach (var scale in scales)
+            {
+                var run = await MSBuildRun.RunAsync(target, scale, cancellationToken);
+                var what = string.Create(CultureInfo.InvariantCulture, $"memory: -t:{target} scale {scale}, peak working set of the largest MSBuild process ({run.Peak.Processes} .NET processes, {run.Seconds:0} s; the task host alone {run.Peak.TaskHostMegabytes:0} MB)");
+                if (run.ExitCode != 0)
+                {
+                    context.ReportNotRun(what, $"dotnet msbuild failed with exit code {run.ExitCode}: {LastError(run.Log)}");
+                    continue;
+                }
+
+                first ??= run.Peak;
+                context.Report(what, run.Peak.LargestMegabytes, $"scale {scales[0]}", first.LargestMegabytes, "MB");
+                Directory.Delete(run.ArtifactsDirectory, recursive: true);
+            }
+        }
+    }
+
+    internal static string LastError(string log) =>
+        log.Split('\n', StringSplitOptions.TrimEntries).LastOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)) ?? "see the log";
+}
