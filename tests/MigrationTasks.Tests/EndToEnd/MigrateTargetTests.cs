@@ -13,7 +13,7 @@ public sealed class MigrateTargetTests
     [TestMethod]
     public async Task RehearseThenMigrateMigratesProductionAndNoPasswordIsLogged()
     {
-        await using var production = await RehearsalHarness.V3ProductionAsync();
+        await using var production = await RehearsalHarness.V3ProductionAsync(withUsers: true);
         var migrations = RehearsalHarness.Migrations("e2e", ("20991231000000_add_trip_notes.sql", "alter table public.profiles add column trip_notes text;\n")) + "/";
         var artifacts = TestPaths.NewFolder("e2e-artifacts") + "/";
         var connection = production.Connection;

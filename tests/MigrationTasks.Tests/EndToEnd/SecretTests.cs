@@ -3,6 +3,7 @@ using System.Text;
 using CliWrap;
 using CliWrap.Buffered;
 using MigrationTasks.Tests.Infrastructure;
+using MigrationTasks.Tests.Rehearsal;
 
 namespace MigrationTasks.Tests.EndToEnd;
 
@@ -16,7 +17,7 @@ public sealed class SecretTests
     [TestMethod]
     public async Task ThePasswordIsInNoLogLineAtDiagnosticVerbosityAndNotInTheBinaryLog()
     {
-        await using var database = await TestServer.CreateDatabaseAsync(TestTemplate.Supabase);
+        await using var database = await RehearsalHarness.V3ProductionAsync(withUsers: true);
         var password = database.Connection.Password!;
         var folder = TestPaths.NewFolder("secrets");
         var binlog = Path.Combine(folder, "build.binlog");

@@ -52,13 +52,30 @@ internal static class RehearsalHarness
         return folder;
     }
 
-    /// <summary>A v3 production: the Supabase layer and every committed migration, applied by the runner (history recorded).</summary>
-    public static async Task<TestDatabase> V3ProductionAsync()
+    /// <summary>
+    /// A v3 production: the Supabase layer and every committed migration, applied by the runner (history recorded);
+    /// with <paramref name="withUsers"/>, three confirmed users (the smoke flows, which Rehearse and Migrate run, sign in as them).
+    /// </summary>
+    public static async Task<TestDatabase> V3ProductionAsync(bool withUsers = false)
     {
         var database = await TestServer.CreateDatabaseAsync(TestTemplate.Supabase);
         var set = MigrationSet.Load(Path.Combine(SupabaseDirectory, "migrations"), NullEngineLog.Instance);
         var report = await MigrationRunner.ApplyAsync(database.Connection, set, new ApplyOptions(), NullEngineLog.Instance, CancellationToken.None);
         Assert.IsNull(report.Failure, report.Failure?.Message);
+
+        if (!withUsers)
+        {
+            return database;
+        }
+
+        // Three confirmed users, as any production has (the sign-up trigger gives each a profile).
+        await database.ExecuteAsync("""
+            insert into auth.users (id, aud, role, email, email_confirmed_at, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
+            select gen_random_uuid(), 'authenticated', 'authenticated', format('user%s@rehearsal.trvl.invalid', n), now(),
+                   '{"provider":"email","providers":["email"]}', jsonb_build_object('username', format('rehearsal_user_%s', n), 'full_name', format('Rehearsal User %s', n)),
+                   now() + make_interval(secs => n), now()
+            from generate_series(1, 3) as n
+            """);
         return database;
     }
 
