@@ -133,7 +133,13 @@ public sealed class RehearseMigration : RehearsingTask
         ReceiptPath = result.ReceiptPath;
         ReportPath = result.ReportPath;
         Passed = result.Receipt.Passed;
-        if (!Passed)
+        if (Passed)
+        {
+            // The one line a default-verbosity build shows: what passed and where the evidence is.
+            Log.LogMessage(MessageImportance.High, "Rehearsal passed: {0} steps on {1}. Report: {2} Receipt: {3}",
+                result.Receipt.Steps.Count(s => s.Status == StepStatus.Passed), sample is null ? "a staging clone of production" : "a staging clone of the bundled sample production", ReportPath, ReceiptPath);
+        }
+        else
         {
             var failed = string.Join(", ", result.Receipt.Steps.Where(s => s.Status == StepStatus.Failed).Select(s => s.Name).DefaultIfEmpty("a required step did not run"));
             throw Errors.Errors.RehearsalFailed($"failed: {failed}", result.ReportPath);

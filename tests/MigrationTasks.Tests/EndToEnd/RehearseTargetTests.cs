@@ -27,6 +27,7 @@ public sealed class RehearseTargetTests
         Assert.AreEqual(1, result.Count("no production configured: using the bundled sample production, scale 1"), result.Log);
         Assert.AreEqual(1, result.Count("Sample production built in"), result.Log);
         Assert.AreEqual(1, result.Count("The bundled sample's own migrations"), result.Log);
+        Assert.AreEqual(1, result.Count("Rehearsal passed: 11 steps on a staging clone of the bundled sample production"), result.Log);
         var run = Directory.GetDirectories(Path.Combine(artifacts, "rehearsal")).Single();
         var report = File.ReadAllText(Path.Combine(run, "report.md"));
         StringAssert.Contains(report, "the bundled sample production stood in");
