@@ -19,8 +19,8 @@ IBenchmarkScenario[] scenarios =
     new IndexesScenario(),
     new SmokeScenario(),
     new RehearseScenario(),
-    new RehearseTargetScenario(),
     new MemoryScenario(),
+    new RehearseTargetScenario(),
 ];
 
 var selected = new List<string>();

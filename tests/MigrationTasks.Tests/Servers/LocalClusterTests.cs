@@ -43,6 +43,21 @@ public sealed class LocalClusterTests
     }
 
     [TestMethod]
+    public async Task BulkWorkGetsMemoryAndDynamicSharedMemoryStaysOutOfDevShm()
+    {
+        await using var cluster = await LocalCluster.StartAsync(new LocalClusterOptions { Installation = await InstallationAsync(), Root = TestPaths.NewFolder("memory") }, NullEngineLog.Instance, TestContext.CancellationToken);
+        await using var connection = new NpgsqlConnection(cluster.Connection.ConnectionString);
+        await connection.OpenAsync(TestContext.CancellationToken);
+        await using var command = new NpgsqlCommand(
+            "select current_setting('work_mem') || ' ' || current_setting('maintenance_work_mem') || ' ' || current_setting('dynamic_shared_memory_type'), " +
+            "pg_size_bytes(current_setting('shared_buffers'))", connection);
+        await using var reader = await command.ExecuteReaderAsync(TestContext.CancellationToken);
+        Assert.IsTrue(await reader.ReadAsync(TestContext.CancellationToken));
+        Assert.AreEqual("64MB 512MB mmap", reader.GetString(0));
+        Assert.IsTrue(reader.GetInt64(1) is >= 128L << 20 and <= 1L << 30, $"shared_buffers {reader.GetInt64(1)} bytes");
+    }
+
+    [TestMethod]
     public async Task ServerProcessNeverRunsAsRoot()
     {
         await using var cluster = await LocalCluster.StartAsync(new LocalClusterOptions { Installation = await InstallationAsync(), Root = TestPaths.NewFolder("uid") }, NullEngineLog.Instance, TestContext.CancellationToken);
