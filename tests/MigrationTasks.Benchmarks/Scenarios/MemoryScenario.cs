@@ -7,8 +7,8 @@ namespace MigrationTasks.Benchmarks;
 /// The peak working set of the MSBuild process tree (the largest dotnet process: the task host that runs our tasks)
 /// for <c>dotnet msbuild -t:Diff</c> on the sample production at scales 1, 10 and 100 (about 100,000 to 10 million
 /// rows). The data stays in PostgreSQL, so memory must not grow with it: the baseline of each figure is the same target
-/// at scale 1, and a ratio near 1 is the expected result. The rehearsal's memory at the same scales comes from the
-/// rehearse-target scenario, which measures it in the runs that time its steps (a scale-100 rehearsal is minutes long).
+/// at scale 1, and a ratio near 1 is the expected result. The rehearsal's memory comes from the rehearse-target
+/// scenario, which measures it in the runs that time its steps (at scale 100 on request: that run is 14 minutes long).
 /// </summary>
 public sealed class MemoryScenario : IBenchmarkScenario
 {

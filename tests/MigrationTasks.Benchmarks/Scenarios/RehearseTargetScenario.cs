@@ -10,14 +10,16 @@ namespace MigrationTasks.Benchmarks;
 /// peak working set of the MSBuild process tree meanwhile. No other tool does the same, so the baseline of every figure
 /// is the same figure at the smallest scale: steps that grow with the data show it, and memory must not (the data stays
 /// in PostgreSQL; a memory ratio near 1 is the expected result).
+/// compare measures scales 1 and 10: scale 100 alone takes about 14 minutes on 2 cores (the data migration 7, its
+/// validation 3), which with everything else would pass compare's half hour; run it with <c>rehearse-target --scales 1,100</c>.
 /// </summary>
 public sealed class RehearseTargetScenario : IBenchmarkScenario
 {
     public string Name => "rehearse-target";
 
-    public IReadOnlyList<int> DefaultScales => [1, 10, 100];
+    public IReadOnlyList<int> DefaultScales => [1, 10];
 
-    public string Description => "dotnet msbuild -t:Rehearse at scales 1, 10, 100: total, per step, peak working set vs the same at scale 1";
+    public string Description => "dotnet msbuild -t:Rehearse at scales 1 and 10 (100: --scales 1,100): total, per step, peak working set vs the same at scale 1";
 
     public async Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
     {
