@@ -32,7 +32,7 @@ public sealed class LocalCluster : IPostgresServer
         ["max_locks_per_transaction"] = "256",
         ["log_min_messages"] = "warning",
         // Memory for bulk work (a scale-100 sample, its clone and data migration): the defaults (128MB buffers, 4MB
-        // work_mem) made a scale-100 data migration 670 s; these 432 s. Dynamic shared memory in files under the data
+        // work_mem) made the scale-100 data migration of -t:Rehearse 670 s; these 439 s. Dynamic shared memory in files under the data
         // folder rather than /dev/shm, which containers often cap at 64MB (parallel hash joins use it by work_mem).
         ["shared_buffers"] = SharedBuffers(),
         ["work_mem"] = "64MB",

@@ -29,7 +29,7 @@ public sealed class RehearseScenario : IBenchmarkScenario
 
     /// <summary>
     /// compare measures scale 1 (3 runs per side); scale 10 took 4 of compare's 30 minutes, and the whole target at
-    /// scales 1, 10 and 100 is in rehearse-target. Run <c>rehearse --scales 10</c> for the engine against raw at 10.
+    /// scales 1 and 10 is in rehearse-target. Run <c>rehearse --scales 10</c> for the engine against raw at 10.
     /// </summary>
     public IReadOnlyList<int> DefaultScales => [1];
 
