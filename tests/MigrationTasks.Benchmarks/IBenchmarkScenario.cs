@@ -12,5 +12,8 @@ public interface IBenchmarkScenario
     /// <summary>The scales <c>compare</c> measures when --scales is not given (<see cref="BenchmarkContext.Scales"/>).</summary>
     IReadOnlyList<int> DefaultScales => [1, 10];
 
+    /// <summary>The command line of what compare leaves out of this scenario (too long for its half hour), or null.</summary>
+    string? OnRequest => null;
+
     Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken);
 }

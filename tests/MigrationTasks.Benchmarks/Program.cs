@@ -97,7 +97,8 @@ foreach (var scenario in scenarios.Where(s => selected.Count == 0 || selected.Co
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"# total {total.Elapsed.TotalMinutes:0.0} min"));
 if (compare && scales is null)
 {
-    Console.WriteLine("# not in compare (each would pass its half hour; BENCHMARKS.md has their latest figures): rehearse-target --scales 1,100, backup --scales 100, data --scales 10, rehearse --scales 10");
+    Console.WriteLine("# not in compare (each would pass its half hour; BENCHMARKS.md has their latest figures): " +
+        string.Join(", ", scenarios.Select(s => s.OnRequest).OfType<string>()));
 }
 
 Console.SetOut(console);

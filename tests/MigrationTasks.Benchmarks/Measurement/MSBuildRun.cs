@@ -6,7 +6,19 @@ using CliWrap;
 namespace MigrationTasks.Benchmarks.Measurement;
 
 /// <summary>What one <c>dotnet msbuild -t:X</c> run did: exit code, wall time, the MSBuild process tree's peak memory, its artifacts.</summary>
-public sealed record MSBuildRunResult(int ExitCode, double Seconds, ProcessTreePeak Peak, string ArtifactsDirectory, string Log);
+public sealed record MSBuildRunResult(string Target, int Scale, int ExitCode, double Seconds, ProcessTreePeak Peak, string ArtifactsDirectory, string Log)
+{
+    /// <summary>Why the run failed: the exit code and the log's last line that mentions an error.</summary>
+    public string Failure =>
+        $"dotnet msbuild -t:{Target} failed with exit code {ExitCode}: " +
+        (Log.Split('\n', StringSplitOptions.TrimEntries).LastOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)) ?? "see the log");
+
+    /// <summary>The memory line of this run: its peak working set against the same target's at <paramref name="baselineScale"/>.</summary>
+    public void ReportPeak(BenchmarkContext context, int baselineScale, ProcessTreePeak baseline) =>
+        context.Report(
+            string.Create(CultureInfo.InvariantCulture, $"memory: -t:{Target} scale {Scale}, peak working set of the largest MSBuild process ({Peak.Processes} .NET processes, {Seconds:0} s; the task host alone {Peak.TaskHostMegabytes:0} MB)"),
+            Peak.LargestMegabytes, string.Create(CultureInfo.InvariantCulture, $"scale {baselineScale}"), baseline.LargestMegabytes, "MB");
+}
 
 /// <summary>
 /// Runs a MigrationTasks target as a user would (<c>dotnet msbuild supabase/trvl-social.proj -t:Diff -p:SampleScale=N</c>,
@@ -51,6 +63,6 @@ public static class MSBuildRun
             .ExecuteAsync(stop.Token);
         var peak = await ProcessTreePeak.SampleAsync(task.ProcessId, task.Task, cancellationToken);
         var result = await task;
-        return new MSBuildRunResult(result.ExitCode, watch.Elapsed.TotalSeconds, peak, artifacts, log.ToString());
+        return new MSBuildRunResult(target, scale, result.ExitCode, watch.Elapsed.TotalSeconds, peak, artifacts, log.ToString());
     }
 }

@@ -25,6 +25,8 @@ public sealed class BackupScenario : IBenchmarkScenario
 
     public IReadOnlyList<int> DefaultScales => [10];
 
+    public string? OnRequest => "backup --scales 100";
+
     public string Description => "Backup / Restore / Clone vs pg_dump -Fd -j2, pg_restore -j2, both by hand";
 
     public async Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken)

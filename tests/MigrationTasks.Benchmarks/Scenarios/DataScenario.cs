@@ -35,6 +35,8 @@ public sealed class DataScenario : IBenchmarkScenario
     /// </summary>
     public IReadOnlyList<int> DefaultScales => [1];
 
+    public string? OnRequest => "data --scales 10";
+
     public string Description => "data migration vs plain INSERT ... SELECT of the same mapping; Validate vs one scan of source and target";
 
     public async Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken)

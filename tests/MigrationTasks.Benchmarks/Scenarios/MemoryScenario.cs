@@ -1,4 +1,3 @@
-using System.Globalization;
 using MigrationTasks.Benchmarks.Measurement;
 
 namespace MigrationTasks.Benchmarks;
@@ -25,19 +24,15 @@ public sealed class MemoryScenario : IBenchmarkScenario
         foreach (var scale in scales)
         {
             var run = await MSBuildRun.RunAsync("Diff", scale, cancellationToken);
-            var what = string.Create(CultureInfo.InvariantCulture, $"memory: -t:Diff scale {scale}, peak working set of the largest MSBuild process ({run.Peak.Processes} .NET processes, {run.Seconds:0} s; the task host alone {run.Peak.TaskHostMegabytes:0} MB)");
             if (run.ExitCode != 0)
             {
-                context.ReportNotRun(what, $"dotnet msbuild failed with exit code {run.ExitCode}: {LastError(run.Log)}");
+                context.ReportNotRun($"memory: -t:Diff scale {scale}", run.Failure);
                 continue;
             }
 
             first ??= run.Peak;
-            context.Report(what, run.Peak.LargestMegabytes, $"scale {scales[0]}", first.LargestMegabytes, "MB");
+            run.ReportPeak(context, scales[0], first);
             Directory.Delete(run.ArtifactsDirectory, recursive: true);
         }
     }
-
-    internal static string LastError(string log) =>
-        log.Split('\n', StringSplitOptions.TrimEntries).LastOrDefault(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)) ?? "see the log";
 }

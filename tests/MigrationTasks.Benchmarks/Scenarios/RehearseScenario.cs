@@ -33,6 +33,8 @@ public sealed class RehearseScenario : IBenchmarkScenario
     /// </summary>
     public IReadOnlyList<int> DefaultScales => [1];
 
+    public string? OnRequest => "rehearse --scales 10";
+
     public string Description => "Rehearse (every step) vs pg_dump -Fd -j2 + pg_restore -j2 + psql of the pending migrations";
 
     public async Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken)

@@ -19,6 +19,8 @@ public sealed class RehearseTargetScenario : IBenchmarkScenario
 
     public IReadOnlyList<int> DefaultScales => [1, 10];
 
+    public string? OnRequest => "rehearse-target --scales 1,100";
+
     public string Description => "dotnet msbuild -t:Rehearse at scales 1 and 10 (100: --scales 1,100): total, per step, peak working set vs the same at scale 1";
 
     public async Task RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
@@ -31,7 +33,7 @@ public sealed class RehearseTargetScenario : IBenchmarkScenario
             var run = await MSBuildRun.RunAsync("Rehearse", scale, cancellationToken);
             if (run.ExitCode != 0)
             {
-                context.ReportNotRun($"rehearse: scale {scale}", $"dotnet msbuild -t:Rehearse failed with exit code {run.ExitCode}: {MemoryScenario.LastError(run.Log)}");
+                context.ReportNotRun($"rehearse: scale {scale}", run.Failure);
                 continue;
             }
 
@@ -52,9 +54,7 @@ public sealed class RehearseTargetScenario : IBenchmarkScenario
             }
 
             firstPeak ??= run.Peak;
-            context.Report(
-                string.Create(CultureInfo.InvariantCulture, $"memory: -t:Rehearse scale {scale}, peak working set of the largest MSBuild process ({run.Peak.Processes} .NET processes; the task host alone {run.Peak.TaskHostMegabytes:0} MB)"),
-                run.Peak.LargestMegabytes, $"scale {scales[0]}", firstPeak.LargestMegabytes, "MB");
+            run.ReportPeak(context, scales[0], firstPeak);
             Directory.Delete(run.ArtifactsDirectory, recursive: true);
         }
     }
